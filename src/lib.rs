@@ -1,0 +1,18 @@
+//! ferrox's Rust core, imported from Python as `ferrox._core`.
+//!
+//! Layers, top to bottom: [`python`] (the PyO3 edge), [`graph`] (keys, tasks,
+//! ordering, culling), [`executor`] (worker pool and schedulers), with
+//! [`value`] the values tasks exchange and [`error`] the one error type.
+
+pub mod error;
+pub mod executor;
+pub mod graph;
+pub mod python;
+pub mod value;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    python::register(m)
+}

@@ -1,0 +1,126 @@
+//! Conversions at the PyO3 edge: values, keys and option strings.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
+
+use crate::executor::pytask::PyValue;
+use crate::graph::Key;
+use crate::value::Value;
+
+/// A task value as a Python object.
+pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Unit => py.None().into_bound(py),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::Float(f) => f.into_pyobject(py)?.into_any(),
+        Value::Py(obj) => obj.0.bind(py).clone(),
+    })
+}
+
+/// A Python object as a value: numbers become native scalars so native
+/// kernels can read them; everything else stays a Python object.
+pub fn py_to_value(obj: &Bound<'_, PyAny>) -> Value {
+    if obj.is_none() {
+        Value::Unit
+    } else if obj.is_exact_instance_of::<PyInt>() {
+        match obj.extract::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Py(Arc::new(PyValue(obj.clone().unbind()))),
+        }
+    } else if obj.is_exact_instance_of::<PyFloat>() {
+        Value::Float(obj.extract::<f64>().unwrap_or(f64::NAN))
+    } else {
+        Value::Py(Arc::new(PyValue(obj.clone().unbind())))
+    }
+}
+
+/// A Python key object: `str`, or a tuple of a `str` and integers.
+pub fn key_to_py<'py>(py: Python<'py>, key: &Key) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match key {
+        Key::Str(s) => PyString::new(py, s).into_any(),
+        Key::Tuple(name, idx) => {
+            let mut items: Vec<Bound<'py, PyAny>> = Vec::with_capacity(idx.len() + 1);
+            items.push(PyString::new(py, name).into_any());
+            for i in idx.iter() {
+                items.push(i.into_pyobject(py)?.into_any());
+            }
+            PyTuple::new(py, items)?.into_any()
+        }
+    })
+}
+
+/// Reads Python keys, sharing one `Arc<str>` per distinct name.
+#[derive(Default)]
+pub struct KeyReader {
+    names: HashMap<String, Arc<str>>,
+}
+
+impl KeyReader {
+    fn name(&mut self, s: &str) -> Arc<str> {
+        if let Some(name) = self.names.get(s) {
+            return name.clone();
+        }
+        let name: Arc<str> = Arc::from(s);
+        self.names.insert(s.to_string(), name.clone());
+        name
+    }
+
+    /// Read a key, or `None` if `obj` does not have the shape of one.
+    pub fn try_read(&mut self, obj: &Bound<'_, PyAny>) -> Option<Key> {
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Some(Key::Str(self.name(s.to_str().ok()?)));
+        }
+        let t = obj.cast::<PyTuple>().ok()?;
+        let first = t.get_item(0).ok()?;
+        let name = first.cast::<PyString>().ok()?.to_str().ok()?.to_string();
+        let mut idx = Vec::with_capacity(t.len() - 1);
+        for item in t.iter().skip(1) {
+            if item.is_instance_of::<PyBool>() || !item.is_instance_of::<PyInt>() {
+                return None;
+            }
+            idx.push(item.extract::<i64>().ok()?);
+        }
+        Some(Key::Tuple(self.name(&name), idx.into_boxed_slice()))
+    }
+
+    /// Read a key, failing with a `TypeError` naming `what`.
+    pub fn read(&mut self, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Key> {
+        self.try_read(obj).ok_or_else(|| {
+            PyTypeError::new_err(format!(
+                "`{what}` must be a str or a tuple of a str and integers, got {}",
+                obj.repr()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|_| "?".into())
+            ))
+        })
+    }
+}
+
+/// Which scheduler runs a graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduler {
+    /// The Rust worker pool.
+    Threads,
+    /// The calling thread, in priority order.
+    Sync,
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Scheduler {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let name: String = obj.extract()?;
+        match name.as_str() {
+            "threads" | "threading" => Ok(Scheduler::Threads),
+            "sync" | "synchronous" | "single-threaded" => Ok(Scheduler::Sync),
+            other => Err(PyValueError::new_err(format!(
+                "`scheduler` must be one of 'threads', 'threading', 'sync', 'synchronous', \
+                 'single-threaded', got '{other}'"
+            ))),
+        }
+    }
+}
