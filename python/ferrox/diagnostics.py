@@ -72,8 +72,10 @@ class ProgressBar(Callback):
 
     Examples
     --------
+    The timing shown varies from run to run, hence the skip:
+
     >>> from ferrox import delayed
-    >>> with ProgressBar():  # doctest: +SKIP (output depends on timing)
+    >>> with ProgressBar():  # doctest: +SKIP
     ...     delayed(sum)([1, 2]).compute()
     [########################################] | 100% Completed | 101.23 ms
     3
