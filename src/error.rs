@@ -21,6 +21,8 @@ pub enum FxError {
     InvalidArgument(String),
     /// A value has the wrong type for an operation.
     DType(String),
+    /// An axis is out of range for an array's dimensions.
+    Axis(String),
     /// A task raised; the payload is the original error (a Python exception
     /// for Python tasks) and the key of the task that failed.
     TaskFailed {
@@ -60,7 +62,7 @@ impl fmt::Display for FxError {
         match self {
             FxError::MissingKey(k) => write!(f, "{k}"),
             FxError::Cycle(k) => write!(f, "cycle detected in the graph through key {k}"),
-            FxError::InvalidArgument(m) | FxError::DType(m) => f.write_str(m),
+            FxError::InvalidArgument(m) | FxError::DType(m) | FxError::Axis(m) => f.write_str(m),
             FxError::TaskFailed { key, source } => match source {
                 TaskError::Native(e) => write!(f, "{e} (while computing task {key})"),
                 TaskError::Python(_) => write!(f, "task {key} raised"),

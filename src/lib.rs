@@ -4,6 +4,7 @@
 //! ordering, culling), [`executor`] (worker pool and schedulers), with
 //! [`value`] the values tasks exchange and [`error`] the one error type.
 
+pub mod array;
 pub mod error;
 pub mod executor;
 pub mod graph;

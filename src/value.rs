@@ -8,6 +8,8 @@
 
 use std::sync::Arc;
 
+use crate::array::chunk::ArrayChunk;
+use crate::array::reductions::Partial;
 use crate::executor::pytask::PyValue;
 
 /// A task's output, or a literal in the graph.
@@ -21,4 +23,8 @@ pub enum Value {
     Float(f64),
     /// A Python object (the output of a Python task, or a literal).
     Py(Arc<PyValue>),
+    /// A block of an array.
+    Array(Arc<ArrayChunk>),
+    /// The partial state of an array reduction.
+    Partial(Arc<Partial>),
 }

@@ -104,6 +104,7 @@ fn kind(v: &Value) -> &'static str {
         Value::Int(_) => "int",
         Value::Float(_) => "float",
         Value::Py(_) => "a Python object",
+        Value::Array(_) | Value::Partial(_) => "an array block",
     }
 }
 

@@ -174,11 +174,23 @@ impl Run {
         if let Some(err) = st.error.take() {
             return Err(err);
         }
-        Ok(self
-            .outputs
-            .iter()
-            .map(|&o| st.results[o as usize].clone().expect("outputs are kept"))
-            .collect())
+        // Move the values out (so a sole owner can hand its buffer on without
+        // a copy); an output requested twice is cloned from the first.
+        let mut out: Vec<Value> = Vec::with_capacity(self.outputs.len());
+        for (i, &o) in self.outputs.iter().enumerate() {
+            let value = match st.results[o as usize].take() {
+                Some(v) => v,
+                None => {
+                    let first = self.outputs[..i].iter().position(|&p| p == o);
+                    match first {
+                        Some(j) => out[j].clone(),
+                        None => return Err(FxError::Cancelled),
+                    }
+                }
+            };
+            out.push(value);
+        }
+        Ok(out)
     }
 
     /// The most task values held at once so far (outputs included).

@@ -7,6 +7,10 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyTuple};
 
+use num_complex::Complex64;
+use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, ToPyArray};
+
+use crate::array::chunk::ArrayChunk;
 use crate::executor::pytask::PyValue;
 use crate::graph::Key;
 use crate::value::Value;
@@ -18,7 +22,55 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::Float(f) => f.into_pyobject(py)?.into_any(),
         Value::Py(obj) => obj.0.bind(py).clone(),
+        Value::Array(chunk) => chunk_to_numpy(py, chunk.clone()),
+        Value::Partial(_) => {
+            return Err(PyTypeError::new_err(
+                "a reduction partial has no Python form",
+            ))
+        }
     })
+}
+
+/// A task value as a Python object, moving array blocks into NumPy without
+/// a copy when nothing else holds them.
+pub fn value_into_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
+    match value {
+        Value::Array(chunk) => Ok(chunk_to_numpy(py, chunk)),
+        other => value_to_py(py, &other),
+    }
+}
+
+/// An array block as a NumPy array: zero-copy when the block is not shared.
+pub fn chunk_to_numpy(py: Python<'_>, chunk: Arc<ArrayChunk>) -> Bound<'_, PyAny> {
+    match Arc::try_unwrap(chunk) {
+        Ok(owned) => crate::dispatch!(owned, a => a.into_pyarray(py).into_any()),
+        Err(shared) => crate::dispatch!(&*shared, a => a.to_pyarray(py).into_any()),
+    }
+}
+
+/// A NumPy array (or anything `numpy.asarray` accepts) as a block, copied.
+pub fn numpy_to_chunk(obj: &Bound<'_, PyAny>) -> PyResult<ArrayChunk> {
+    macro_rules! try_dtype {
+        ($t:ty, $variant:ident) => {
+            if let Ok(a) = obj.cast::<PyArrayDyn<$t>>() {
+                return Ok(ArrayChunk::$variant(a.readonly().as_array().to_owned()));
+            }
+        };
+    }
+    try_dtype!(f64, F64);
+    try_dtype!(f32, F32);
+    try_dtype!(i64, I64);
+    try_dtype!(i32, I32);
+    try_dtype!(u8, U8);
+    try_dtype!(bool, Bool);
+    try_dtype!(Complex64, C128);
+    let dtype = obj
+        .getattr("dtype")
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| "?".into());
+    Err(PyTypeError::new_err(format!(
+        "`dtype` must be one of bool, uint8, int32, int64, float32, float64, complex128, got {dtype}"
+    )))
 }
 
 /// A Python object as a value: numbers become native scalars so native

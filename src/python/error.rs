@@ -25,6 +25,7 @@ fn to_pyerr(py: Python<'_>, err: FxError) -> PyErr {
         FxError::Cycle(_) | FxError::Cancelled => PyRuntimeError::new_err(err.to_string()),
         FxError::InvalidArgument(msg) => PyValueError::new_err(msg),
         FxError::DType(msg) => PyTypeError::new_err(msg),
+        FxError::Axis(msg) => axis_error(py, msg),
         FxError::TaskFailed { key, source } => {
             let pyerr = match source {
                 TaskError::Python(payload) => match payload.downcast::<PyErr>() {
@@ -38,5 +39,19 @@ fn to_pyerr(py: Python<'_>, err: FxError) -> PyErr {
             let _ = pyerr.value(py).call_method1("add_note", (note,));
             pyerr
         }
+    }
+}
+
+/// NumPy's `AxisError` (a `ValueError` and an `IndexError`).
+fn axis_error(py: Python<'_>, msg: String) -> PyErr {
+    match py
+        .import("numpy.exceptions")
+        .and_then(|m| m.getattr("AxisError"))
+    {
+        Ok(cls) => match cls.call1((msg.clone(),)) {
+            Ok(exc) => PyErr::from_value(exc),
+            Err(e) => e,
+        },
+        Err(_) => pyo3::exceptions::PyIndexError::new_err(msg),
     }
 }

@@ -6,6 +6,7 @@
 //! - [`error`]: `FxError` → Python exceptions, once.
 //! - [`gil`]: running a graph with the GIL released.
 
+pub mod array;
 pub mod convert;
 pub mod error;
 pub mod gil;
@@ -18,6 +19,7 @@ use pyo3::prelude::*;
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<task::TaskCore>()?;
     m.add_class::<native::NativeOpCore>()?;
+    m.add_class::<array::ArrayCore>()?;
     m.add_function(wrap_pyfunction!(task::compute, m)?)?;
     m.add_function(wrap_pyfunction!(native::get, m)?)?;
     m.add_function(wrap_pyfunction!(native::native_op, m)?)?;

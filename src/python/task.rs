@@ -17,7 +17,7 @@ use pyo3::types::{
     PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
 };
 
-use super::convert::{key_to_py, py_to_value, value_to_py, KeyReader, Scheduler};
+use super::convert::{key_to_py, py_to_value, value_into_py, value_to_py, KeyReader, Scheduler};
 use super::gil::run_graph;
 use super::native::NativeOpCore;
 use crate::executor::native::{NativeArg, NativeCall};
@@ -210,8 +210,8 @@ pub fn compute(
         progress.as_ref(),
     )?;
     values
-        .iter()
-        .map(|v| Ok(value_to_py(py, v)?.unbind()))
+        .into_iter()
+        .map(|v| Ok(value_into_py(py, v)?.unbind()))
         .collect()
 }
 

@@ -1,0 +1,59 @@
+"""``ferrox.array``: chunked n-d arrays with NumPy's and Dask Array's API.
+
+Change ``import dask.array as da`` to ``import ferrox.array as da``::
+
+    import ferrox.array as da
+    arr = da.random.random((10000, 10000), chunks=(1000, 1000))
+    da.mean(arr, axis=0).compute()     # numpy.ndarray of shape (10000,)
+"""
+
+from __future__ import annotations
+
+from ferrox.array import random
+from ferrox.array.core import Array
+from ferrox.array.creation import (
+    arange,
+    array,
+    asarray,
+    empty,
+    empty_like,
+    from_array,
+    full,
+    full_like,
+    ones,
+    ones_like,
+    zeros,
+    zeros_like,
+)
+from ferrox.array.reductions import (
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    max,
+    mean,
+    min,
+    nanmax,
+    nanmean,
+    nanmin,
+    nanprod,
+    nanstd,
+    nansum,
+    nanvar,
+    prod,
+    std,
+    sum,
+    var,
+)
+from ferrox.array.ufuncs import *  # noqa: F403 - the ufunc namespace
+from ferrox.array.ufuncs import __all__ as _ufuncs
+from ferrox.base import compute
+
+__all__ = [
+    "Array", "all", "amax", "amin", "any", "arange", "argmax", "argmin", "array", "asarray",
+    "compute", "empty", "empty_like", "from_array", "full", "full_like", "max", "mean", "min",
+    "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ones", "ones_like",
+    "prod", "random", "std", "sum", "var", "zeros", "zeros_like", *_ufuncs,
+]  # fmt: skip

@@ -1,0 +1,402 @@
+"""The ``Array`` collection: a lazy, chunked n-d array with NumPy's API.
+
+The Python class only names things: every method builds a new expression in
+Rust (``ferrox._core.ArrayCore``, ``src/python/array.rs``), validated on the
+spot, and nothing runs until ``compute()``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ferrox import _core, base
+
+SUPPORTED_DTYPES = ("bool", "uint8", "int32", "int64", "float32", "float64", "complex128")
+
+
+def dtype_name(dtype: Any) -> str:
+    """NumPy's name for ``dtype``, if ferrox supports it.
+
+    Raises
+    ------
+    TypeError
+        For a dtype ferrox does not support.
+    """
+    name = np.dtype(dtype).name
+    if name not in SUPPORTED_DTYPES:
+        raise TypeError(f"`dtype` must be one of {', '.join(SUPPORTED_DTYPES)}, got {name}")
+    return name
+
+
+def _core_of(x: Any) -> Any:
+    """The operand as the Rust layer takes it: an ArrayCore or a Python scalar."""
+    if isinstance(x, Array):
+        return x._core
+    if isinstance(x, bool | int | float | complex) and not isinstance(x, np.generic):
+        return x
+    if isinstance(x, np.ndarray | np.generic) or isinstance(x, numbers.Number):
+        arr = np.asarray(x)
+        if arr.dtype.name not in SUPPORTED_DTYPES:
+            arr = arr.astype(
+                np.result_type(arr.dtype, np.float64) if arr.dtype.kind == "f" else arr.dtype
+            )
+        return _core.ArrayCore.from_numpy(arr, -1)
+    if isinstance(x, list | tuple):
+        return _core.ArrayCore.from_numpy(np.asarray(x), -1)
+    raise TypeError(f"unsupported operand type: {type(x).__name__}")
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit in ("B", "kiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.2f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+class Array:
+    """A lazy n-d array cut into chunks, like ``dask.array.Array``.
+
+    Build one with :func:`ferrox.array.from_array`, the creation functions
+    or :mod:`ferrox.array.random`; operators, ufuncs and reductions give new
+    arrays; ``compute()`` returns a ``numpy.ndarray``.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> x = fa.from_array(np.arange(12.0).reshape(3, 4), chunks=2)
+    >>> x.chunks
+    ((2, 1), (2, 2))
+    >>> (x + 1).sum(axis=0).compute()
+    array([15., 18., 21., 24.])
+    """
+
+    __slots__ = ("_core",)
+    __array_priority__ = 11
+
+    def __init__(self, core: _core.ArrayCore) -> None:
+        self._core = core
+
+    @classmethod
+    def _from_core(cls, core: _core.ArrayCore) -> Array:
+        return cls(core)
+
+    # -- structure -----------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's shape."""
+        return tuple(self._core.shape)
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes."""
+        return len(self._core.shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The element type, a ``numpy.dtype``."""
+        return np.dtype(self._core.dtype)
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return math.prod(self.shape)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the computed array takes."""
+        return self.size * self.itemsize
+
+    @property
+    def chunks(self) -> tuple[tuple[int, ...], ...]:
+        """Block lengths along each axis, Dask's tuple of tuples."""
+        return tuple(tuple(c) for c in self._core.chunks)
+
+    @property
+    def chunksize(self) -> tuple[int, ...]:
+        """The largest block length along each axis."""
+        return tuple(max(c) for c in self.chunks)
+
+    @property
+    def numblocks(self) -> tuple[int, ...]:
+        """Number of blocks along each axis."""
+        return tuple(len(c) for c in self.chunks)
+
+    @property
+    def npartitions(self) -> int:
+        """Total number of blocks."""
+        return math.prod(self.numblocks)
+
+    @property
+    def name(self) -> str:
+        """The name of this array's block tasks."""
+        return self._core.name
+
+    @property
+    def dask(self) -> dict[Any, Any]:
+        """The task graph computing every block, as a Dask-style dict."""
+        return self._core.to_dict()
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    # -- computing -------------------------------------------------------------
+    def __ferrox_cores__(self) -> list[Any]:
+        return [self._core.task()]
+
+    def __ferrox_finalize__(self, values: list[Any]) -> Any:
+        result = values[0]
+        return result[()] if isinstance(result, np.ndarray) and result.ndim == 0 else result
+
+    def __ferrox_rebuild__(self, values: list[Any]) -> Array:
+        arr = np.asarray(values[0])
+        return Array(_core.ArrayCore.from_numpy(arr, self.chunks))
+
+    def __ferrox_task__(self) -> Any:
+        return self._core.task()
+
+    def compute(self, **kwargs: Any) -> Any:
+        """Compute the array: a ``numpy.ndarray`` (a NumPy scalar for 0-d).
+
+        Parameters
+        ----------
+        **kwargs
+            ``scheduler=`` and ``num_workers=``, as for :func:`ferrox.compute`.
+        """
+        (result,) = base.compute(self, **kwargs)
+        return result
+
+    def persist(self, **kwargs: Any) -> Array:
+        """Compute the array and keep its blocks in memory."""
+        (result,) = base.persist(self, **kwargs)
+        return result
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        result = np.asarray(self.compute())
+        return result if dtype is None else result.astype(dtype, copy=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.compute())
+
+    def __float__(self) -> float:
+        return float(self.compute())
+
+    def __int__(self) -> int:
+        return int(self.compute())
+
+    def __complex__(self) -> complex:
+        return complex(self.compute())
+
+    def __index__(self) -> int:
+        return int(self.compute())
+
+    # -- reprs ---------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (
+            f"ferrox.array<{self.name.split('-')[0]}, shape={self.shape}, dtype={self.dtype}, "
+            f"chunksize={self.chunksize}, chunktype=numpy.ndarray>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (
+                "Bytes",
+                _fmt_bytes(self.nbytes),
+                _fmt_bytes(math.prod(self.chunksize) * self.itemsize),
+            ),
+            ("Shape", str(self.shape), str(self.chunksize)),
+            ("Dask graph", f"{self.npartitions} chunks in {self._core.num_tasks()} tasks", ""),
+            ("Data type", f"{self.dtype} numpy.ndarray", ""),
+        ]
+        body = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(a)}</td><td>{html.escape(c)}</td></tr>"
+            for k, a, c in rows
+        )
+        return (
+            "<table><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+
+    # -- elementwise -----------------------------------------------------------
+    def _binary(self, op: str, other: Any, reflected: bool = False) -> Array:
+        try:
+            other_core = _core_of(other)
+        except TypeError:
+            return NotImplemented
+        return Array(self._core.binary(op, other_core, reflected))
+
+    def astype(self, dtype: Any, **kwargs: Any) -> Array:
+        """The array cast to ``dtype`` (NumPy's ``astype`` conversion rules)."""
+        return Array(self._core.astype(dtype_name(dtype)))
+
+    def rechunk(self, chunks: Any = "auto", **kwargs: Any) -> Array:
+        """The same values cut into other ``chunks``."""
+        return Array(self._core.rechunk(chunks))
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        from ferrox.array import ufuncs
+
+        if method != "__call__" or kwargs.get("out") is not None:
+            return NotImplemented
+        wrapper = getattr(ufuncs, ufunc.__name__, None)
+        if wrapper is None:
+            return NotImplemented
+        return wrapper(*inputs, **kwargs)
+
+    def __array_function__(
+        self, func: Callable[..., Any], types: Sequence[type], args: Any, kwargs: Any
+    ) -> Any:
+        import ferrox.array as fa
+
+        ours = getattr(fa, func.__name__, None)
+        if ours is None or not callable(ours):
+            return NotImplemented
+        return ours(*args, **kwargs)
+
+    # -- reductions ------------------------------------------------------------
+    def _reduce(self, op: str, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        split_every = kw.pop("split_every", None)
+        dtype = kw.pop("dtype", None)
+        ddof = kw.pop("ddof", 0)
+        out = kw.pop("out", None)
+        if out is not None:
+            raise ValueError("`out` is not supported: ferrox arrays are immutable")
+        if kw:
+            raise TypeError(f"{op}() got unexpected keyword arguments {sorted(kw)}")
+        if isinstance(axis, list):
+            axis = tuple(axis)
+        return Array(
+            self._core.reduce(
+                op,
+                axis,
+                keepdims,
+                float(ddof),
+                None if dtype is None else dtype_name(dtype),
+                split_every,
+            )
+        )
+
+    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Sum over ``axis``; see :func:`ferrox.array.sum`."""
+        return self._reduce("sum", axis, keepdims, dtype=dtype, **kw)
+
+    def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Product over ``axis``."""
+        return self._reduce("prod", axis, keepdims, dtype=dtype, **kw)
+
+    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Mean over ``axis``."""
+        return self._reduce("mean", axis, keepdims, dtype=dtype, **kw)
+
+    def std(
+        self,
+        axis: Any = None,
+        dtype: Any = None,
+        keepdims: bool = False,
+        ddof: float = 0,
+        **kw: Any,
+    ) -> Array:
+        """Standard deviation over ``axis`` with ``ddof`` delta degrees of freedom."""
+        return self._reduce("std", axis, keepdims, dtype=dtype, ddof=ddof, **kw)
+
+    def var(
+        self,
+        axis: Any = None,
+        dtype: Any = None,
+        keepdims: bool = False,
+        ddof: float = 0,
+        **kw: Any,
+    ) -> Array:
+        """Variance over ``axis`` with ``ddof`` delta degrees of freedom."""
+        return self._reduce("var", axis, keepdims, dtype=dtype, ddof=ddof, **kw)
+
+    def min(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Minimum over ``axis`` (NaN propagates, as in NumPy)."""
+        return self._reduce("min", axis, keepdims, **kw)
+
+    def max(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Maximum over ``axis`` (NaN propagates, as in NumPy)."""
+        return self._reduce("max", axis, keepdims, **kw)
+
+    def any(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Whether any element along ``axis`` is true."""
+        return self._reduce("any", axis, keepdims, **kw)
+
+    def all(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Whether every element along ``axis`` is true."""
+        return self._reduce("all", axis, keepdims, **kw)
+
+    def argmin(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Index of the minimum along ``axis`` (flat index for ``axis=None``)."""
+        return self._reduce("argmin", axis, keepdims, **kw)
+
+    def argmax(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
+        """Index of the maximum along ``axis`` (flat index for ``axis=None``)."""
+        return self._reduce("argmax", axis, keepdims, **kw)
+
+
+def _bind(name: str, op: str, reflected: bool = False) -> None:
+    def method(self: Array, other: Any) -> Array:
+        return self._binary(op, other, reflected)
+
+    method.__name__ = name
+    setattr(Array, name, method)
+
+
+for _name, _op in [
+    ("add", "add"),
+    ("sub", "subtract"),
+    ("mul", "multiply"),
+    ("truediv", "divide"),
+    ("floordiv", "floor_divide"),
+    ("mod", "remainder"),
+    ("pow", "power"),
+    ("and", "bitwise_and"),
+    ("or", "bitwise_or"),
+    ("xor", "bitwise_xor"),
+    ("lshift", "left_shift"),
+    ("rshift", "right_shift"),
+]:
+    _bind(f"__{_name}__", _op)
+    _bind(f"__r{_name}__", _op, reflected=True)
+for _name, _op in [
+    ("eq", "equal"),
+    ("ne", "not_equal"),
+    ("lt", "less"),
+    ("le", "less_equal"),
+    ("gt", "greater"),
+    ("ge", "greater_equal"),
+]:
+    _bind(f"__{_name}__", _op)
+
+
+def _unary_method(name: str, op: str) -> None:
+    def method(self: Array) -> Array:
+        return Array(self._core.unary(op))
+
+    method.__name__ = name
+    setattr(Array, name, method)
+
+
+for _name, _op in [
+    ("neg", "negative"),
+    ("pos", "positive"),
+    ("abs", "absolute"),
+    ("invert", "invert"),
+]:
+    _unary_method(f"__{_name}__", _op)
+
+Array.__hash__ = object.__hash__  # type: ignore[method-assign] # __eq__ is elementwise

@@ -1,0 +1,154 @@
+"""Creating arrays: from NumPy data, constants and ranges."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ferrox import _core
+from ferrox.array.core import SUPPORTED_DTYPES, Array, dtype_name
+
+
+def _shape(shape: Any) -> list[int]:
+    if isinstance(shape, int | np.integer):
+        shape = (int(shape),)
+    shape = [int(n) for n in shape]
+    if any(n < 0 for n in shape):
+        raise ValueError("negative dimensions are not allowed")
+    return shape
+
+
+def from_array(x: Any, chunks: Any = "auto", name: Any = None, **kwargs: Any) -> Array:
+    """An array from NumPy data (or anything ``numpy.asarray`` accepts), cut into ``chunks``.
+
+    Parameters
+    ----------
+    x : array_like
+        The data; it is copied once into ferrox's memory.
+    chunks : int, tuple, dict or "auto"
+        Block lengths, as in Dask: one int for every axis, one entry per axis
+        (an int, -1 or None for the whole axis, or a tuple of lengths), or
+        ``"auto"`` for blocks of about 128 MiB.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> fa.from_array(np.ones((4, 6)), chunks=(2, 3)).chunks
+    ((2, 2), (3, 3))
+    """
+    if isinstance(x, Array):
+        return x if chunks == "auto" else x.rechunk(chunks)
+    arr = np.asarray(x)
+    if arr.dtype.name not in SUPPORTED_DTYPES:
+        if arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+        elif arr.dtype.kind == "f":
+            arr = arr.astype(np.float64)
+        else:
+            dtype_name(arr.dtype)
+    return Array(_core.ArrayCore.from_numpy(arr, chunks))
+
+
+def asarray(a: Any, dtype: Any = None, **kwargs: Any) -> Array:
+    """``a`` as a ferrox array (unchanged if it already is one)."""
+    arr = a if isinstance(a, Array) else from_array(a, chunks=kwargs.get("chunks", "auto"))
+    return arr if dtype is None else arr.astype(dtype)
+
+
+array = asarray
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, chunks: Any = "auto", **kw: Any) -> Array:
+    """An array of ``shape`` filled with ``fill_value``.
+
+    Examples
+    --------
+    >>> import ferrox.array as fa
+    >>> fa.full((2, 3), 7, chunks=2).compute()
+    array([[7, 7, 7],
+           [7, 7, 7]])
+    """
+    if dtype is None:
+        dtype = np.asarray(fill_value).dtype
+    name = dtype_name(dtype)
+    value = np.asarray(fill_value).astype(name).item()
+    return Array(_core.ArrayCore.full(value, name, _shape(shape), chunks))
+
+
+def zeros(shape: Any, dtype: Any = float, chunks: Any = "auto", **kw: Any) -> Array:
+    """An array of zeros."""
+    return full(shape, 0, dtype=dtype, chunks=chunks)
+
+
+def ones(shape: Any, dtype: Any = float, chunks: Any = "auto", **kw: Any) -> Array:
+    """An array of ones."""
+    return full(shape, 1, dtype=dtype, chunks=chunks)
+
+
+def empty(shape: Any, dtype: Any = float, chunks: Any = "auto", **kw: Any) -> Array:
+    """An array with unspecified values (zeros, in ferrox)."""
+    return zeros(shape, dtype=dtype, chunks=chunks)
+
+
+def _like(a: Any, dtype: Any, chunks: Any) -> tuple[Any, Any, Any]:
+    shape = getattr(a, "shape", np.shape(a))
+    dtype = dtype if dtype is not None else getattr(a, "dtype", np.asarray(a).dtype)
+    if chunks is None:
+        chunks = a.chunks if isinstance(a, Array) else "auto"
+    return shape, dtype, chunks
+
+
+def full_like(a: Any, fill_value: Any, dtype: Any = None, chunks: Any = None, **kw: Any) -> Array:
+    """An array shaped like ``a`` filled with ``fill_value``."""
+    shape, dtype, chunks = _like(a, dtype, chunks)
+    return full(shape, fill_value, dtype=dtype, chunks=chunks)
+
+
+def zeros_like(a: Any, dtype: Any = None, chunks: Any = None, **kw: Any) -> Array:
+    """Zeros shaped like ``a``."""
+    return full_like(a, 0, dtype=dtype, chunks=chunks)
+
+
+def ones_like(a: Any, dtype: Any = None, chunks: Any = None, **kw: Any) -> Array:
+    """Ones shaped like ``a``."""
+    return full_like(a, 1, dtype=dtype, chunks=chunks)
+
+
+def empty_like(a: Any, dtype: Any = None, chunks: Any = None, **kw: Any) -> Array:
+    """An array shaped like ``a`` (zeros, in ferrox)."""
+    return zeros_like(a, dtype=dtype, chunks=chunks)
+
+
+def arange(*args: Any, chunks: Any = "auto", dtype: Any = None, **kwargs: Any) -> Array:
+    """``numpy.arange([start,] stop[, step])``, lazily.
+
+    Examples
+    --------
+    >>> import ferrox.array as fa
+    >>> fa.arange(10, chunks=4).compute()
+    array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    >>> fa.arange(1, 2, 0.25, chunks=2).compute()
+    array([1.  , 1.25, 1.5 , 1.75])
+    """
+    if len(args) == 1:
+        start, stop, step = 0, args[0], 1
+    elif len(args) == 2:
+        start, stop, step = args[0], args[1], 1
+    elif len(args) == 3:
+        start, stop, step = args
+    else:
+        raise TypeError(f"arange() takes 1 to 3 positional arguments, got {len(args)}")
+    if step == 0:
+        raise ValueError("Maximum allowed size exceeded")
+    if dtype is None:
+        dtype = np.arange(start, start + step, step).dtype
+    n = max(0, math.ceil((stop - start) / step))
+    return Array(_core.ArrayCore.arange(float(start), float(step), n, dtype_name(dtype), chunks))
+
+
+__all__ = [
+    "arange", "array", "asarray", "empty", "empty_like", "from_array", "full", "full_like",
+    "ones", "ones_like", "zeros", "zeros_like",
+]  # fmt: skip

@@ -1,0 +1,458 @@
+//! Array expressions: one node per user-level operation.
+//!
+//! An [`ArrayExpr`] knows its shape, chunks and dtype when it is built, so
+//! bad input (mismatched shapes, out-of-range axes, unknown dtypes) fails
+//! here, before anything runs. Names are deterministic hashes of the
+//! operation and its inputs, so building the same expression twice gives
+//! the same task keys; only unseeded random arrays get a fresh seed.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use super::chunk::ArrayChunk;
+use super::chunks::{self, Chunks};
+use super::dtype::{DType, ScalarKind};
+use super::elementwise::{broadcast_shape, BinOp, UnOp};
+use super::random::Dist;
+use super::reductions::ReduceOp;
+use crate::error::{FxError, FxResult};
+
+/// A lazily defined array.
+pub struct ArrayExpr {
+    /// Name of the tasks that produce its blocks (`"add-1f3a…"`).
+    pub name: Arc<str>,
+    /// Shape.
+    pub shape: Vec<usize>,
+    /// Block lengths per axis.
+    pub chunks: Chunks,
+    /// Element type.
+    pub dtype: DType,
+    /// What the array is.
+    pub kind: Kind,
+}
+
+/// A Python scalar operand, already cast to the dtype it takes part in.
+#[derive(Clone, Debug)]
+pub struct Scalar {
+    /// The scalar as a 0-d chunk.
+    pub value: ArrayChunk,
+    /// Its Python kind (for NEP 50 promotion).
+    pub kind: ScalarKind,
+}
+
+/// One input of an elementwise operation.
+#[derive(Clone)]
+pub enum Operand {
+    /// An array.
+    Array(Arc<ArrayExpr>),
+    /// A Python scalar.
+    Scalar(Scalar),
+}
+
+/// An elementwise operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MapOp {
+    /// A unary ufunc.
+    Unary(UnOp),
+    /// A binary ufunc.
+    Binary(BinOp),
+    /// `where(cond, a, b)`.
+    Where,
+    /// `astype(dtype)`.
+    AsType(DType),
+}
+
+/// What an array expression is.
+pub enum Kind {
+    /// An in-memory array; blocks are sliced out of it.
+    Source(Arc<ArrayChunk>),
+    /// Blocks already in memory, in C order (`persist`).
+    Blocks(Vec<Arc<ArrayChunk>>),
+    /// Random values.
+    Random {
+        /// The distribution.
+        dist: Dist,
+        /// The seed of the whole array.
+        seed: u64,
+    },
+    /// Every element equal to a value (a 0-d chunk of the dtype).
+    Full(ArrayChunk),
+    /// `start + i * step` along the only axis.
+    Arange {
+        /// First value.
+        start: f64,
+        /// Difference between neighbours.
+        step: f64,
+    },
+    /// An elementwise operation.
+    Map(MapOp, Vec<Operand>),
+    /// A reduction over some axes.
+    Reduce {
+        /// Which reduction.
+        op: ReduceOp,
+        /// The input.
+        input: Arc<ArrayExpr>,
+        /// Reduced axes, sorted.
+        axes: Vec<usize>,
+        /// Keep reduced axes with length 1.
+        keepdims: bool,
+        /// Delta degrees of freedom (var / std).
+        ddof: f64,
+        /// Fan-in of the combine tree.
+        split_every: usize,
+    },
+    /// The input cut into other chunks.
+    Rechunk(Arc<ArrayExpr>),
+}
+
+impl Kind {
+    /// Whether each block depends only on the same block of the inputs (and
+    /// can therefore be fused into its consumer).
+    pub fn is_blockwise(&self) -> bool {
+        !matches!(self, Kind::Reduce { .. } | Kind::Rechunk(_))
+    }
+}
+
+fn name(prefix: &str, parts: impl Hash) -> Arc<str> {
+    let mut h = DefaultHasher::new();
+    prefix.hash(&mut h);
+    parts.hash(&mut h);
+    Arc::from(format!("{prefix}-{:016x}", h.finish()))
+}
+
+fn hash_chunk(c: &ArrayChunk) -> u64 {
+    let mut h = DefaultHasher::new();
+    c.dtype().hash(&mut h);
+    c.shape().hash(&mut h);
+    crate::dispatch!(c, a => for &x in a.iter() {
+        let v = super::chunk::Elem::to_c128(x);
+        (v.re.to_bits(), v.im.to_bits()).hash(&mut h);
+    });
+    h.finish()
+}
+
+/// Normalize `axis` against `ndim` (negative counts from the end).
+pub fn normalize_axis(axis: i64, ndim: usize) -> FxResult<usize> {
+    let n = ndim as i64;
+    if axis < -n || axis >= n {
+        return Err(FxError::Axis(format!(
+            "axis {axis} is out of bounds for array of dimension {ndim}"
+        )));
+    }
+    Ok(if axis < 0 {
+        (axis + n) as usize
+    } else {
+        axis as usize
+    })
+}
+
+impl ArrayExpr {
+    /// Wrap an in-memory array, cut into `chunks`.
+    pub fn source(data: ArrayChunk, chunks: Chunks) -> FxResult<Arc<ArrayExpr>> {
+        let shape = data.shape().to_vec();
+        chunks::validate(&chunks, &shape)?;
+        let name = name("array", (hash_chunk(&data), &chunks));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            dtype: data.dtype(),
+            shape,
+            chunks,
+            kind: Kind::Source(Arc::new(data)),
+        }))
+    }
+
+    /// Blocks already computed, in C order of the block grid.
+    pub fn blocks(
+        name: Arc<str>,
+        blocks: Vec<Arc<ArrayChunk>>,
+        shape: Vec<usize>,
+        chunks: Chunks,
+        dtype: DType,
+    ) -> Arc<ArrayExpr> {
+        Arc::new(ArrayExpr {
+            name,
+            shape,
+            chunks,
+            dtype,
+            kind: Kind::Blocks(blocks),
+        })
+    }
+
+    /// Random values of `dist`.
+    pub fn random(
+        dist: Dist,
+        seed: u64,
+        shape: Vec<usize>,
+        chunks: Chunks,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        chunks::validate(&chunks, &shape)?;
+        if let Dist::Integers { low, high } = dist {
+            if low >= high {
+                return Err(FxError::InvalidArgument(format!(
+                    "low >= high ({low} >= {high})"
+                )));
+            }
+        }
+        let tag = format!("{dist:?}");
+        let name = name("random", (tag, seed, &shape, &chunks));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            dtype: dist.dtype(),
+            shape,
+            chunks,
+            kind: Kind::Random { dist, seed },
+        }))
+    }
+
+    /// Every element equal to `value` (a 0-d chunk).
+    pub fn full(value: ArrayChunk, shape: Vec<usize>, chunks: Chunks) -> FxResult<Arc<ArrayExpr>> {
+        chunks::validate(&chunks, &shape)?;
+        let name = name("full", (hash_chunk(&value), &shape, &chunks));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            dtype: value.dtype(),
+            shape,
+            chunks,
+            kind: Kind::Full(value),
+        }))
+    }
+
+    /// `start + i * step` for `i` in `0..n`, as `dtype`.
+    pub fn arange(
+        start: f64,
+        step: f64,
+        n: usize,
+        dtype: DType,
+        chunks: Chunks,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let shape = vec![n];
+        chunks::validate(&chunks, &shape)?;
+        let name = name(
+            "arange",
+            (start.to_bits(), step.to_bits(), n, dtype, &chunks),
+        );
+        Ok(Arc::new(ArrayExpr {
+            name,
+            dtype,
+            shape,
+            chunks,
+            kind: Kind::Arange { start, step },
+        }))
+    }
+
+    /// The same values cut into `chunks`.
+    pub fn rechunk(self: &Arc<Self>, chunks: Chunks) -> FxResult<Arc<ArrayExpr>> {
+        chunks::validate(&chunks, &self.shape)?;
+        if chunks == self.chunks {
+            return Ok(self.clone());
+        }
+        if let Kind::Source(data) = &self.kind {
+            // An in-memory array is simply sliced differently.
+            let name = name("array", (&*self.name, &chunks));
+            return Ok(Arc::new(ArrayExpr {
+                name,
+                shape: self.shape.clone(),
+                chunks,
+                dtype: self.dtype,
+                kind: Kind::Source(data.clone()),
+            }));
+        }
+        let name = name("rechunk", (&*self.name, &chunks));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape: self.shape.clone(),
+            chunks,
+            dtype: self.dtype,
+            kind: Kind::Rechunk(self.clone()),
+        }))
+    }
+
+    /// An elementwise operation on arrays and scalars, broadcasting like
+    /// NumPy and rechunking operands to common chunks where they differ.
+    pub fn map(op: MapOp, operands: Vec<Operand>) -> FxResult<Arc<ArrayExpr>> {
+        let arrays: Vec<&Arc<ArrayExpr>> = operands
+            .iter()
+            .filter_map(|o| match o {
+                Operand::Array(a) => Some(a),
+                Operand::Scalar(_) => None,
+            })
+            .collect();
+        let mut shape: Vec<usize> = Vec::new();
+        for a in &arrays {
+            shape = broadcast_shape(&shape, &a.shape)?;
+        }
+        // Common chunks per output axis, from the operands that span it.
+        let ndim = shape.len();
+        let mut out_chunks: Chunks = shape
+            .iter()
+            .map(|&n| chunks::regular(n, n.max(1)))
+            .collect();
+        let mut seen = vec![false; ndim];
+        for a in &arrays {
+            let off = ndim - a.shape.len();
+            for (j, c) in a.chunks.iter().enumerate() {
+                let i = j + off;
+                if a.shape[j] == shape[i] {
+                    out_chunks[i] = if seen[i] {
+                        chunks::unify_axis(&out_chunks[i], c)
+                    } else {
+                        c.clone()
+                    };
+                    seen[i] = true;
+                }
+            }
+        }
+        let operands = operands
+            .into_iter()
+            .map(|o| match o {
+                Operand::Array(a) => {
+                    let off = ndim - a.shape.len();
+                    let want: Chunks = (0..a.shape.len())
+                        .map(|j| {
+                            if a.shape[j] == shape[j + off] {
+                                out_chunks[j + off].clone()
+                            } else {
+                                vec![1]
+                            }
+                        })
+                        .collect();
+                    Ok(Operand::Array(a.rechunk(want)?))
+                }
+                s => Ok(s),
+            })
+            .collect::<FxResult<Vec<_>>>()?;
+        let dtype_of = |o: &Operand| match o {
+            Operand::Array(a) => a.dtype,
+            Operand::Scalar(s) => s.value.dtype(),
+        };
+        let dtype = match op {
+            MapOp::Unary(u) => u.out_dtype(dtype_of(&operands[0]))?,
+            MapOp::Binary(b) => b.out_dtype(dtype_of(&operands[0]), dtype_of(&operands[1]))?,
+            MapOp::Where => DType::promote(dtype_of(&operands[1]), dtype_of(&operands[2])),
+            MapOp::AsType(d) => d,
+        };
+        let parts: Vec<String> = operands
+            .iter()
+            .map(|o| match o {
+                Operand::Array(a) => a.name.to_string(),
+                Operand::Scalar(s) => format!("{:?}", s.value),
+            })
+            .collect();
+        let prefix = match op {
+            MapOp::Unary(u) => u.name(),
+            MapOp::Binary(b) => b.name(),
+            MapOp::Where => "where",
+            MapOp::AsType(_) => "astype",
+        };
+        let name = name(prefix, (format!("{op:?}"), parts));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape,
+            chunks: out_chunks,
+            dtype,
+            kind: Kind::Map(op, operands),
+        }))
+    }
+
+    /// A reduction over `axes` (`None`: all axes).
+    pub fn reduce(
+        self: &Arc<Self>,
+        op: ReduceOp,
+        axes: Option<Vec<i64>>,
+        keepdims: bool,
+        ddof: f64,
+        dtype: Option<DType>,
+        split_every: Option<usize>,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let ndim = self.shape.len();
+        let mut axes: Vec<usize> = match axes {
+            None => (0..ndim).collect(),
+            Some(list) => list
+                .into_iter()
+                .map(|a| normalize_axis(a, ndim))
+                .collect::<FxResult<_>>()?,
+        };
+        axes.sort_unstable();
+        if axes.windows(2).any(|w| w[0] == w[1]) {
+            return Err(FxError::InvalidArgument("duplicate value in 'axis'".into()));
+        }
+        if matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax)
+            && axes.len() != 1
+            && axes.len() != ndim
+        {
+            return Err(FxError::InvalidArgument(format!(
+                "`{}` takes one axis or None",
+                op.name()
+            )));
+        }
+        let empty = axes.iter().any(|&ax| self.shape[ax] == 0);
+        if empty
+            && matches!(
+                op,
+                ReduceOp::Min | ReduceOp::Max | ReduceOp::ArgMin | ReduceOp::ArgMax
+            )
+        {
+            let what = match op {
+                ReduceOp::Min => {
+                    "zero-size array to reduction operation minimum which has no identity"
+                }
+                ReduceOp::Max => {
+                    "zero-size array to reduction operation maximum which has no identity"
+                }
+                _ => "attempt to get argmin of an empty sequence",
+            };
+            return Err(FxError::InvalidArgument(what.into()));
+        }
+        let out = op.out_dtype(self.dtype, dtype)?;
+        let shape: Vec<usize> = (0..ndim)
+            .filter_map(|ax| {
+                if axes.contains(&ax) {
+                    keepdims.then_some(1)
+                } else {
+                    Some(self.shape[ax])
+                }
+            })
+            .collect();
+        let chunks: Chunks = (0..ndim)
+            .filter_map(|ax| {
+                if axes.contains(&ax) {
+                    keepdims.then(|| vec![1])
+                } else {
+                    Some(self.chunks[ax].clone())
+                }
+            })
+            .collect();
+        let split_every = split_every.unwrap_or(16).max(2);
+        let name = name(
+            op.name(),
+            (
+                &*self.name,
+                &axes,
+                keepdims,
+                ddof.to_bits(),
+                out,
+                split_every,
+            ),
+        );
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape,
+            chunks,
+            dtype: out,
+            kind: Kind::Reduce {
+                op,
+                input: self.clone(),
+                axes,
+                keepdims,
+                ddof,
+                split_every,
+            },
+        }))
+    }
+
+    /// Number of blocks along each axis.
+    pub fn numblocks(&self) -> Vec<usize> {
+        chunks::numblocks(&self.chunks)
+    }
+}

@@ -1,0 +1,674 @@
+//! Lowering array expressions to tasks, with blockwise fusion.
+//!
+//! Policy:
+//! - A blockwise expression (sources, generators, elementwise maps) used by
+//!   exactly one consumer is *fused* into that consumer: the consumer's task
+//!   evaluates a small [`Program`] per block instead of reading a separate
+//!   task's output, so `(a + 1) * 2 - b` on random `a` and `b` is one task per
+//!   block, and the chunk step of a reduction runs on the fused block.
+//! - An expression used more than once, or a non-blockwise one (reduction,
+//!   rechunk), gets its own task per block, keyed `(name, i, j, …)`, so shared
+//!   work runs once.
+//! - Reductions build a combine tree with fan-in `split_every` over the
+//!   reduced axes and finish with one aggregate task per output block.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ndarray::{ArrayD, IxDyn, Slice};
+
+use super::chunk::{ArrayChunk, Elem};
+use super::chunks::{self, block_indices, block_shape, offsets};
+use super::dtype::DType;
+use super::elementwise;
+use super::expr::{ArrayExpr, Kind, MapOp, Operand};
+use super::random::{self, Dist};
+use super::reductions::{self, BlockPlace, Partial, ReduceOp};
+use crate::error::{FxError, FxResult};
+use crate::graph::{Kernel, Key, Node, Op};
+use crate::value::Value;
+
+/// How to compute one block, evaluated inside a single task.
+pub enum Program {
+    /// The value of the task's `n`-th dependency.
+    Input(u32),
+    /// A constant block (a persisted block, or a scalar operand).
+    Const(Arc<ArrayChunk>),
+    /// A region of an in-memory array.
+    Slice {
+        /// The whole array.
+        src: Arc<ArrayChunk>,
+        /// `start..end` per axis.
+        ranges: Vec<(usize, usize)>,
+    },
+    /// Random values.
+    Random {
+        /// Distribution.
+        dist: Dist,
+        /// Seed of the whole array.
+        seed: u64,
+        /// C-order position of the block.
+        block: u64,
+        /// Block shape.
+        shape: Vec<usize>,
+    },
+    /// A constant value broadcast to `shape`.
+    Full {
+        /// The value, a 0-d chunk.
+        value: ArrayChunk,
+        /// Block shape.
+        shape: Vec<usize>,
+    },
+    /// `start + i * step` for `i` in `0..len`, as `dtype`.
+    Arange {
+        /// First value of the block.
+        start: f64,
+        /// Step.
+        step: f64,
+        /// Block length.
+        len: usize,
+        /// Output dtype.
+        dtype: DType,
+    },
+    /// An elementwise operation.
+    Map(MapOp, Vec<Program>, DType),
+}
+
+impl Program {
+    /// Compute the block from the task's inputs.
+    pub fn eval<'a>(&'a self, inputs: &'a [Value]) -> FxResult<Cow<'a, ArrayChunk>> {
+        Ok(match self {
+            Program::Input(i) => match &inputs[*i as usize] {
+                Value::Array(a) => Cow::Borrowed(&**a),
+                _ => return Err(FxError::DType("an array block was expected".into())),
+            },
+            Program::Const(c) => Cow::Borrowed(&**c),
+            Program::Slice { src, ranges } => {
+                let block = crate::dispatch!(&**src, a => {
+                    let mut v = a.view();
+                    for (ax, &(s, e)) in ranges.iter().enumerate() {
+                        v.slice_axis_inplace(ndarray::Axis(ax), Slice::from(s..e));
+                    }
+                    Elem::wrap(v.to_owned())
+                });
+                Cow::Owned(block)
+            }
+            Program::Random {
+                dist,
+                seed,
+                block,
+                shape,
+            } => Cow::Owned(random::block(*dist, *seed, *block, shape)),
+            Program::Full { value, shape } => Cow::Owned(crate::dispatch!(value, a => {
+                let x = *a.iter().next().expect("a 0-d value");
+                Elem::wrap(ArrayD::from_elem(IxDyn(shape), x))
+            })),
+            Program::Arange {
+                start,
+                step,
+                len,
+                dtype,
+            } => {
+                let values = ArrayD::from_shape_fn(IxDyn(&[*len]), |i| start + step * i[0] as f64);
+                Cow::Owned(if dtype.is_int() {
+                    ArrayChunk::I64(values.mapv(|v| v as i64)).astype(*dtype)
+                } else {
+                    ArrayChunk::F64(values).astype(*dtype)
+                })
+            }
+            Program::Map(op, args, out) => {
+                let vals = args
+                    .iter()
+                    .map(|p| p.eval(inputs))
+                    .collect::<FxResult<Vec<_>>>()?;
+                Cow::Owned(match op {
+                    MapOp::Unary(u) => elementwise::unary(*u, &vals[0])?,
+                    MapOp::Binary(b) => elementwise::binary(*b, &vals[0], &vals[1])?,
+                    MapOp::Where => elementwise::where_(&vals[0], &vals[1], &vals[2], *out)?,
+                    MapOp::AsType(d) => vals[0].astype(*d),
+                })
+            }
+        })
+    }
+}
+
+/// A task computing one block with a fused program.
+pub struct BlockKernel(pub Program);
+
+impl Kernel for BlockKernel {
+    fn name(&self) -> &str {
+        "block"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        Ok(Value::Array(Arc::new(self.0.eval(inputs)?.into_owned())))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The chunk step of a reduction, on a fused block.
+pub struct ReduceChunk {
+    op: ReduceOp,
+    axes: Vec<usize>,
+    out: DType,
+    place: BlockPlace,
+    program: Program,
+}
+
+impl Kernel for ReduceChunk {
+    fn name(&self) -> &str {
+        "reduce-chunk"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let block = self.program.eval(inputs)?;
+        Ok(Value::Partial(Arc::new(reductions::chunk(
+            self.op,
+            &block,
+            &self.axes,
+            self.out,
+            &self.place,
+        )?)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn partials(inputs: &[Value]) -> FxResult<Vec<&Partial>> {
+    inputs
+        .iter()
+        .map(|v| match v {
+            Value::Partial(p) => Ok(&**p),
+            _ => Err(FxError::DType("a reduction partial was expected".into())),
+        })
+        .collect()
+}
+
+/// The combine step of a reduction.
+pub struct ReduceCombine(ReduceOp);
+
+impl Kernel for ReduceCombine {
+    fn name(&self) -> &str {
+        "reduce-combine"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        Ok(Value::Partial(Arc::new(reductions::combine(
+            self.0,
+            &partials(inputs)?,
+        )?)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// The last combine and the aggregate step of a reduction.
+pub struct ReduceAggregate {
+    op: ReduceOp,
+    axes: Vec<usize>,
+    keepdims: bool,
+    ddof: f64,
+    out: DType,
+}
+
+impl Kernel for ReduceAggregate {
+    fn name(&self) -> &str {
+        "reduce-aggregate"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let p = reductions::combine(self.op, &partials(inputs)?)?;
+        let block =
+            reductions::aggregate(self.op, &p, &self.axes, self.keepdims, self.ddof, self.out)?;
+        Ok(Value::Array(Arc::new(block)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// An input block overlapping an output block along one axis: its index,
+/// the overlap within it, and where the overlap starts in the output.
+type Overlap = (usize, (usize, usize), usize);
+
+/// One piece of an output block cut from an input block.
+struct Piece {
+    input: u32,
+    src: Vec<(usize, usize)>,
+    dst: Vec<usize>,
+}
+
+/// Copy regions of input blocks into a new block (rechunk, assembly).
+pub struct Assemble {
+    shape: Vec<usize>,
+    dtype: DType,
+    pieces: Vec<Piece>,
+}
+
+impl Kernel for Assemble {
+    fn name(&self) -> &str {
+        "assemble"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let mut out = ArrayChunk::zeros(self.dtype, &self.shape);
+        for piece in &self.pieces {
+            let Value::Array(src) = &inputs[piece.input as usize] else {
+                return Err(FxError::DType("an array block was expected".into()));
+            };
+            let src = src.astype(self.dtype);
+            copy_region(&mut out, &src, &piece.src, &piece.dst);
+        }
+        Ok(Value::Array(Arc::new(out)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn copy_region(out: &mut ArrayChunk, src: &ArrayChunk, region: &[(usize, usize)], at: &[usize]) {
+    fn go<T: Elem + super::chunk::Typed>(
+        out: &mut ArrayD<T>,
+        src: &ArrayChunk,
+        region: &[(usize, usize)],
+        at: &[usize],
+    ) {
+        let src = T::view(src).expect("same dtype");
+        let mut s = src.view();
+        let mut d = out.view_mut();
+        for (ax, (&(a, b), &o)) in region.iter().zip(at).enumerate() {
+            s.slice_axis_inplace(ndarray::Axis(ax), Slice::from(a..b));
+            d.slice_axis_inplace(ndarray::Axis(ax), Slice::from(o..o + (b - a)));
+        }
+        d.assign(&s);
+    }
+    crate::dispatch!(out, o => go(o, src, region, at))
+}
+
+/// Builds task nodes for array expressions.
+#[derive(Default)]
+pub struct Lowerer {
+    consumers: HashMap<*const ArrayExpr, usize>,
+    nodes: HashMap<(*const ArrayExpr, Vec<usize>), Arc<Node>>,
+    /// Keep the expressions alive while their addresses are map keys.
+    keep: Vec<Arc<ArrayExpr>>,
+}
+
+fn key(name: &str, idx: &[usize]) -> Key {
+    Key::Tuple(Arc::from(name), idx.iter().map(|&i| i as i64).collect())
+}
+
+fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
+    match &e.kind {
+        Kind::Map(_, ops) => ops
+            .iter()
+            .filter_map(|o| match o {
+                Operand::Array(a) => Some(a),
+                Operand::Scalar(_) => None,
+            })
+            .collect(),
+        Kind::Reduce { input, .. } | Kind::Rechunk(input) => vec![input],
+        _ => vec![],
+    }
+}
+
+impl Lowerer {
+    /// A lowerer for graphs whose outputs are `roots`.
+    pub fn new(roots: &[Arc<ArrayExpr>]) -> Lowerer {
+        let mut l = Lowerer::default();
+        let mut stack: Vec<Arc<ArrayExpr>> = roots.to_vec();
+        for r in roots {
+            // Outputs count as a consumer: they are materialized.
+            *l.consumers.entry(Arc::as_ptr(r)).or_insert(0) += 1;
+        }
+        let mut visited = std::collections::HashSet::new();
+        while let Some(e) = stack.pop() {
+            if !visited.insert(Arc::as_ptr(&e)) {
+                continue;
+            }
+            for c in children(&e) {
+                *l.consumers.entry(Arc::as_ptr(c)).or_insert(0) += 1;
+                stack.push(c.clone());
+            }
+            l.keep.push(e);
+        }
+        l
+    }
+
+    /// The node producing block `idx` of `e`.
+    pub fn block(&mut self, e: &Arc<ArrayExpr>, idx: &[usize]) -> Arc<Node> {
+        let k = (Arc::as_ptr(e), idx.to_vec());
+        if let Some(n) = self.nodes.get(&k) {
+            return n.clone();
+        }
+        let node = match &e.kind {
+            Kind::Reduce { .. } => self.reduce_block(e, idx),
+            Kind::Rechunk(input) => self.rechunk_block(e, input, idx),
+            _ => {
+                let mut deps = Vec::new();
+                let program = self.program(e, idx, &mut deps, true);
+                Node::new(
+                    key(&e.name, idx),
+                    Op::Kernel(Arc::new(BlockKernel(program))),
+                    deps,
+                )
+            }
+        };
+        self.nodes.insert(k, node.clone());
+        node
+    }
+
+    /// The program computing block `idx` of `e`; inputs that are not fused
+    /// become dependencies appended to `deps`.
+    fn program(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        idx: &[usize],
+        deps: &mut Vec<Arc<Node>>,
+        top: bool,
+    ) -> Program {
+        let shared = self.consumers.get(&Arc::as_ptr(e)).copied().unwrap_or(0) > 1;
+        if !e.kind.is_blockwise() || (shared && !top) {
+            let node = self.block(e, idx);
+            let pos = match deps.iter().position(|d| Arc::ptr_eq(d, &node)) {
+                Some(p) => p,
+                None => {
+                    deps.push(node);
+                    deps.len() - 1
+                }
+            };
+            return Program::Input(pos as u32);
+        }
+        let shape = block_shape(&e.chunks, idx);
+        match &e.kind {
+            Kind::Source(src) => {
+                let ranges = e
+                    .chunks
+                    .iter()
+                    .zip(idx)
+                    .map(|(c, &i)| {
+                        let off = offsets(c);
+                        (off[i], off[i + 1])
+                    })
+                    .collect();
+                Program::Slice {
+                    src: src.clone(),
+                    ranges,
+                }
+            }
+            Kind::Blocks(blocks) => {
+                let nb = e.numblocks();
+                let mut flat = 0;
+                for (i, n) in idx.iter().zip(&nb) {
+                    flat = flat * n + i;
+                }
+                Program::Const(blocks[flat].clone())
+            }
+            Kind::Random { dist, seed } => {
+                let nb = e.numblocks();
+                let mut flat = 0u64;
+                for (i, n) in idx.iter().zip(&nb) {
+                    flat = flat * *n as u64 + *i as u64;
+                }
+                Program::Random {
+                    dist: *dist,
+                    seed: *seed,
+                    block: flat,
+                    shape,
+                }
+            }
+            Kind::Full(v) => Program::Full {
+                value: v.clone(),
+                shape,
+            },
+            Kind::Arange { start, step } => {
+                let off = offsets(&e.chunks[0])[idx[0]];
+                Program::Arange {
+                    start: start + step * off as f64,
+                    step: *step,
+                    len: shape[0],
+                    dtype: e.dtype,
+                }
+            }
+            Kind::Map(op, operands) => {
+                let ndim = e.shape.len();
+                let args = operands
+                    .iter()
+                    .map(|o| match o {
+                        Operand::Scalar(s) => Program::Const(Arc::new(s.value.clone())),
+                        Operand::Array(a) => {
+                            let off = ndim - a.shape.len();
+                            let sub: Vec<usize> = (0..a.shape.len())
+                                .map(|j| {
+                                    if a.chunks[j].len() == 1 {
+                                        0
+                                    } else {
+                                        idx[j + off]
+                                    }
+                                })
+                                .collect();
+                            self.program(a, &sub, deps, false)
+                        }
+                    })
+                    .collect();
+                Program::Map(*op, args, e.dtype)
+            }
+            Kind::Reduce { .. } | Kind::Rechunk(_) => unreachable!("not blockwise"),
+        }
+    }
+
+    fn reduce_block(&mut self, e: &Arc<ArrayExpr>, out_idx: &[usize]) -> Arc<Node> {
+        let Kind::Reduce {
+            op,
+            input,
+            axes,
+            keepdims,
+            ddof,
+            split_every,
+        } = &e.kind
+        else {
+            unreachable!("a reduction")
+        };
+        let ndim = input.shape.len();
+        let nb = input.numblocks();
+        // The input block index along kept axes, from the output index.
+        let mut kept_idx = vec![0usize; ndim];
+        let mut o = 0;
+        for (ax, slot) in kept_idx.iter_mut().enumerate() {
+            if axes.contains(&ax) {
+                if *keepdims {
+                    o += 1;
+                }
+            } else {
+                *slot = out_idx[o];
+                o += 1;
+            }
+        }
+        // Level 0: one chunk task per input block along the reduced axes.
+        let reduced_nb: Vec<usize> = axes.iter().map(|&ax| nb[ax]).collect();
+        let mut level: Vec<Arc<Node>> = Vec::new();
+        let chunk_name = format!("{}-chunk", e.name);
+        for r in block_indices(&reduced_nb) {
+            let mut idx = kept_idx.clone();
+            for (&ax, &i) in axes.iter().zip(&r) {
+                idx[ax] = i;
+            }
+            let mut deps = Vec::new();
+            let program = self.program(input, &idx, &mut deps, false);
+            let place = BlockPlace {
+                offset: input
+                    .chunks
+                    .iter()
+                    .zip(&idx)
+                    .map(|(c, &i)| offsets(c)[i])
+                    .collect(),
+                shape: input.shape.clone(),
+            };
+            let kernel = ReduceChunk {
+                op: *op,
+                axes: axes.clone(),
+                out: e.dtype,
+                place,
+                program,
+            };
+            level.push(Node::new(
+                key(&chunk_name, &idx),
+                Op::Kernel(Arc::new(kernel)),
+                deps,
+            ));
+        }
+        // Combine levels until one group per axis remains.
+        let fan = ((*split_every as f64)
+            .powf(1.0 / axes.len().max(1) as f64)
+            .floor() as usize)
+            .max(2);
+        let mut grid = reduced_nb;
+        let mut depth = 0;
+        while grid.iter().any(|&n| n > fan) {
+            depth += 1;
+            let next: Vec<usize> = grid.iter().map(|&n| n.div_ceil(fan)).collect();
+            let name = format!("{}-combine{depth}", e.name);
+            let mut next_level = Vec::new();
+            for g in block_indices(&next) {
+                let members = group_members(&grid, &g, fan);
+                let deps: Vec<Arc<Node>> = members.iter().map(|&m| level[m].clone()).collect();
+                let mut idx = kept_idx.clone();
+                for (&ax, &i) in axes.iter().zip(&g) {
+                    idx[ax] = i;
+                }
+                next_level.push(Node::new(
+                    key(&name, &idx),
+                    Op::Kernel(Arc::new(ReduceCombine(*op))),
+                    deps,
+                ));
+            }
+            level = next_level;
+            grid = next;
+        }
+        let kernel = ReduceAggregate {
+            op: *op,
+            axes: axes.clone(),
+            keepdims: *keepdims,
+            ddof: *ddof,
+            out: e.dtype,
+        };
+        Node::new(key(&e.name, out_idx), Op::Kernel(Arc::new(kernel)), level)
+    }
+
+    fn rechunk_block(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        input: &Arc<ArrayExpr>,
+        idx: &[usize],
+    ) -> Arc<Node> {
+        let (pieces, deps) = self.pieces(input, &e.chunks, idx);
+        let shape = block_shape(&e.chunks, idx);
+        Node::new(
+            key(&e.name, idx),
+            Op::Kernel(Arc::new(Assemble {
+                shape,
+                dtype: e.dtype,
+                pieces,
+            })),
+            deps,
+        )
+    }
+
+    /// The pieces of `input`'s blocks that make block `idx` of `chunks`.
+    fn pieces(
+        &mut self,
+        input: &Arc<ArrayExpr>,
+        chunks: &[Vec<usize>],
+        idx: &[usize],
+    ) -> (Vec<Piece>, Vec<Arc<Node>>) {
+        let ndim = chunks.len();
+        // Per axis: (input block, src range, dst offset) overlapping the output block.
+        let mut per_axis: Vec<Vec<Overlap>> = Vec::with_capacity(ndim);
+        for ax in 0..ndim {
+            let out_off = offsets(&chunks[ax]);
+            let (lo, hi) = (out_off[idx[ax]], out_off[idx[ax] + 1]);
+            let in_off = offsets(&input.chunks[ax]);
+            let mut list = Vec::new();
+            for b in 0..input.chunks[ax].len() {
+                let (s, t) = (in_off[b], in_off[b + 1]);
+                let (a, z) = (s.max(lo), t.min(hi));
+                if a < z || (lo == hi && s == lo && list.is_empty()) {
+                    list.push((b, (a - s, z - s), a - lo));
+                }
+            }
+            per_axis.push(list);
+        }
+        let counts: Vec<usize> = per_axis.iter().map(|l| l.len()).collect();
+        let mut pieces = Vec::new();
+        let mut deps: Vec<Arc<Node>> = Vec::new();
+        for combo in block_indices(&counts) {
+            let in_idx: Vec<usize> = combo
+                .iter()
+                .enumerate()
+                .map(|(ax, &c)| per_axis[ax][c].0)
+                .collect();
+            let node = self.block(input, &in_idx);
+            deps.push(node);
+            pieces.push(Piece {
+                input: (deps.len() - 1) as u32,
+                src: combo
+                    .iter()
+                    .enumerate()
+                    .map(|(ax, &c)| per_axis[ax][c].1)
+                    .collect(),
+                dst: combo
+                    .iter()
+                    .enumerate()
+                    .map(|(ax, &c)| per_axis[ax][c].2)
+                    .collect(),
+            });
+        }
+        (pieces, deps)
+    }
+
+    /// A node assembling every block of `e` into one array.
+    pub fn whole(&mut self, e: &Arc<ArrayExpr>, key_name: &str) -> Arc<Node> {
+        let whole: Vec<Vec<usize>> = e.shape.iter().map(|&n| vec![n]).collect();
+        let zero = vec![0usize; e.shape.len()];
+        let nb = e.numblocks();
+        if nb.iter().all(|&n| n == 1) {
+            let block = self.block(e, &zero);
+            return Node::new(Key::from(key_name), Op::Alias, vec![block]);
+        }
+        let (pieces, deps) = self.pieces(e, &whole, &zero);
+        Node::new(
+            Key::from(key_name),
+            Op::Kernel(Arc::new(Assemble {
+                shape: e.shape.clone(),
+                dtype: e.dtype,
+                pieces,
+            })),
+            deps,
+        )
+    }
+}
+
+/// Flat positions (in `grid`'s C order) of the members of group `g`.
+fn group_members(grid: &[usize], g: &[usize], fan: usize) -> Vec<usize> {
+    let ranges: Vec<(usize, usize)> = g
+        .iter()
+        .zip(grid)
+        .map(|(&i, &n)| (i * fan, ((i + 1) * fan).min(n)))
+        .collect();
+    let counts: Vec<usize> = ranges.iter().map(|(a, b)| b - a).collect();
+    block_indices(&counts)
+        .into_iter()
+        .map(|c| {
+            let mut flat = 0;
+            for (d, &ci) in c.iter().enumerate() {
+                flat = flat * grid[d] + ranges[d].0 + ci;
+            }
+            flat
+        })
+        .collect()
+}
+
+/// Number of tasks and the chunks check used in tests.
+pub fn count_blocks(e: &ArrayExpr) -> usize {
+    chunks::numblocks(&e.chunks).iter().product()
+}

@@ -1,0 +1,17 @@
+//! Chunked n-d arrays: the kernels and expressions behind `ferrox.array`.
+//!
+//! - [`dtype`]: dtypes and NumPy's promotion rules.
+//! - [`chunk`]: `ArrayChunk`, one block, and dtype dispatch.
+//! - [`chunks`]: chunkings (normalizing, validating, unifying).
+//! - [`expr`]: array expressions, validated when built.
+//! - [`lower`]: expressions to tasks, with blockwise fusion.
+//! - [`elementwise`], [`reductions`], [`random`]: the kernels.
+
+pub mod chunk;
+pub mod chunks;
+pub mod dtype;
+pub mod elementwise;
+pub mod expr;
+pub mod lower;
+pub mod random;
+pub mod reductions;

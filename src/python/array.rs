@@ -1,0 +1,413 @@
+//! `ArrayCore`: the Rust handle behind `ferrox.array.Array`.
+//!
+//! Every method builds a new expression (validated now) and returns a new
+//! handle; nothing runs until `task()` is computed.
+
+use std::sync::Arc;
+
+use num_complex::Complex64;
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+use super::convert::numpy_to_chunk;
+use super::task::{graph_to_dict, TaskCore};
+use crate::array::chunk::ArrayChunk;
+use crate::array::chunks::{self, AxisChunks, Chunks};
+use crate::array::dtype::{DType, ScalarKind};
+use crate::array::elementwise::{BinOp, UnOp};
+use crate::array::expr::{ArrayExpr, MapOp, Operand, Scalar};
+use crate::array::lower::Lowerer;
+use crate::array::random::Dist;
+use crate::array::reductions::ReduceOp;
+use crate::graph::{Graph, Node};
+
+/// A lazily defined chunked array.
+#[pyclass(frozen, module = "ferrox._core", name = "ArrayCore")]
+pub struct ArrayCore {
+    /// The expression this handle owns.
+    pub expr: Arc<ArrayExpr>,
+}
+
+fn wrap(expr: Arc<ArrayExpr>) -> ArrayCore {
+    ArrayCore { expr }
+}
+
+fn dtype_arg(name: &str) -> PyResult<DType> {
+    Ok(DType::from_name(name)?)
+}
+
+fn axis_chunks(obj: &Bound<'_, PyAny>) -> PyResult<AxisChunks> {
+    if obj.is_none() {
+        return Ok(AxisChunks::Whole);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        if s.to_str()? == "auto" {
+            return Ok(AxisChunks::Auto);
+        }
+    }
+    if obj.is_instance_of::<PyTuple>() || obj.is_instance_of::<PyList>() {
+        return Ok(AxisChunks::Explicit(obj.extract()?));
+    }
+    let n: i64 = obj.extract().map_err(|_| {
+        PyValueError::new_err(format!(
+            "`chunks` entries must be ints, tuples, None or 'auto', got {obj}"
+        ))
+    })?;
+    match n {
+        -1 => Ok(AxisChunks::Whole),
+        n if n > 0 => Ok(AxisChunks::Size(n as usize)),
+        _ => Err(PyValueError::new_err(format!(
+            "`chunks` must be positive, got {n}"
+        ))),
+    }
+}
+
+/// Parse a `chunks=` argument (int, "auto", a tuple per axis, a tuple of
+/// tuples, or a dict `{axis: spec}`) into explicit chunks for `shape`.
+pub fn parse_chunks(obj: &Bound<'_, PyAny>, shape: &[usize], dtype: DType) -> PyResult<Chunks> {
+    let ndim = shape.len();
+    let spec: Vec<AxisChunks> = if let Ok(d) = obj.cast::<pyo3::types::PyDict>() {
+        let mut spec = vec![AxisChunks::Whole; ndim];
+        for (k, v) in d.iter() {
+            let ax = crate::array::expr::normalize_axis(k.extract()?, ndim)?;
+            spec[ax] = axis_chunks(&v)?;
+        }
+        spec
+    } else if obj.is_instance_of::<PyTuple>() || obj.is_instance_of::<PyList>() {
+        let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+        if items.len() != ndim {
+            return Err(PyValueError::new_err(format!(
+                "Chunks and shape must be of the same length/dimension. Got chunks={obj}, shape={}",
+                chunks::format_shape(shape)
+            )));
+        }
+        items.iter().map(axis_chunks).collect::<PyResult<_>>()?
+    } else {
+        vec![axis_chunks(obj)?; ndim]
+    };
+    Ok(chunks::normalize(&spec, shape, dtype.itemsize())?)
+}
+
+/// A Python scalar as an operand taking part with an array of `dtype`.
+fn scalar_operand(obj: &Bound<'_, PyAny>, dtype: DType) -> PyResult<Option<Scalar>> {
+    let kind = if obj.is_instance_of::<PyBool>() {
+        ScalarKind::Bool
+    } else if obj.is_instance_of::<PyInt>() {
+        ScalarKind::Int
+    } else if obj.is_instance_of::<PyFloat>() {
+        ScalarKind::Float
+    } else if obj.is_instance_of::<PyComplex>() {
+        ScalarKind::Complex
+    } else {
+        return Ok(None);
+    };
+    let target = DType::promote_scalar(dtype, kind);
+    let zero_d = |c: ArrayChunk| c;
+    let value = match kind {
+        ScalarKind::Bool => {
+            ArrayChunk::Bool(ndarray::arr0(obj.extract::<bool>()?).into_dyn()).astype(target)
+        }
+        ScalarKind::Int => {
+            let big: i128 = obj
+                .extract()
+                .map_err(|_| PyOverflowError::new_err("Python int too large"))?;
+            let (lo, hi): (i128, i128) = match target {
+                DType::U8 => (0, 255),
+                DType::I32 => (i32::MIN as i128, i32::MAX as i128),
+                DType::I64 => (i64::MIN as i128, i64::MAX as i128),
+                _ => (i128::MIN, i128::MAX),
+            };
+            if big < lo || big > hi {
+                return Err(PyOverflowError::new_err(format!(
+                    "Python integer {big} out of bounds for {}",
+                    target.name()
+                )));
+            }
+            if target.is_int() {
+                zero_d(ArrayChunk::I64(ndarray::arr0(big as i64).into_dyn())).astype(target)
+            } else {
+                ArrayChunk::F64(ndarray::arr0(big as f64).into_dyn()).astype(target)
+            }
+        }
+        ScalarKind::Float => {
+            ArrayChunk::F64(ndarray::arr0(obj.extract::<f64>()?).into_dyn()).astype(target)
+        }
+        ScalarKind::Complex => {
+            let c = obj.cast::<PyComplex>()?;
+            ArrayChunk::C128(ndarray::arr0(Complex64::new(c.real(), c.imag())).into_dyn())
+        }
+    };
+    Ok(Some(Scalar { value, kind }))
+}
+
+fn operand(obj: &Bound<'_, PyAny>, other_dtype: DType) -> PyResult<Operand> {
+    if let Ok(core) = obj.cast::<ArrayCore>() {
+        return Ok(Operand::Array(core.get().expr.clone()));
+    }
+    match scalar_operand(obj, other_dtype)? {
+        Some(s) => Ok(Operand::Scalar(s)),
+        None => Err(PyTypeError::new_err(format!(
+            "unsupported operand type: {}",
+            obj.get_type().name()?
+        ))),
+    }
+}
+
+fn lookup<T: Copy>(
+    all: &[T],
+    name: &str,
+    what: &str,
+    get: impl Fn(T) -> &'static str,
+) -> PyResult<T> {
+    all.iter()
+        .copied()
+        .find(|&x| get(x) == name)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown {what} '{name}'")))
+}
+
+#[pymethods]
+impl ArrayCore {
+    /// Wrap a NumPy array, cut into `chunks`.
+    #[staticmethod]
+    fn from_numpy(data: &Bound<'_, PyAny>, chunks: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
+        let chunk = numpy_to_chunk(data)?;
+        let chunks = parse_chunks(chunks, chunk.shape(), chunk.dtype())?;
+        Ok(wrap(ArrayExpr::source(chunk, chunks)?))
+    }
+
+    /// Random values: `dist` is "uniform" (a=low, b=high), "normal" (a=loc,
+    /// b=scale) or "integers" (a=low, b=high).
+    #[staticmethod]
+    fn random(
+        dist: &str,
+        a: f64,
+        b: f64,
+        seed: u64,
+        shape: Vec<usize>,
+        chunks: &Bound<'_, PyAny>,
+    ) -> PyResult<ArrayCore> {
+        let dist = match dist {
+            "uniform" => Dist::Uniform { low: a, high: b },
+            "normal" => Dist::Normal { loc: a, scale: b },
+            "integers" => Dist::Integers {
+                low: a as i64,
+                high: b as i64,
+            },
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unknown distribution '{other}'"
+                )))
+            }
+        };
+        let chunks = parse_chunks(chunks, &shape, dist.dtype())?;
+        Ok(wrap(ArrayExpr::random(dist, seed, shape, chunks)?))
+    }
+
+    /// Every element `value`, of `dtype`.
+    #[staticmethod]
+    fn full(
+        value: &Bound<'_, PyAny>,
+        dtype: &str,
+        shape: Vec<usize>,
+        chunks: &Bound<'_, PyAny>,
+    ) -> PyResult<ArrayCore> {
+        let dtype = dtype_arg(dtype)?;
+        let scalar = scalar_operand(value, dtype)?
+            .ok_or_else(|| PyTypeError::new_err("`fill_value` must be a number"))?
+            .value
+            .astype(dtype);
+        let chunks = parse_chunks(chunks, &shape, dtype)?;
+        Ok(wrap(ArrayExpr::full(scalar, shape, chunks)?))
+    }
+
+    /// `start + i * step` for `i` in `0..n`, of `dtype`.
+    #[staticmethod]
+    fn arange(
+        start: f64,
+        step: f64,
+        n: usize,
+        dtype: &str,
+        chunks: &Bound<'_, PyAny>,
+    ) -> PyResult<ArrayCore> {
+        let dtype = dtype_arg(dtype)?;
+        let chunks = parse_chunks(chunks, &[n], dtype)?;
+        Ok(wrap(ArrayExpr::arange(start, step, n, dtype, chunks)?))
+    }
+
+    /// Normalize a `chunks=` argument for `shape` and `dtype`.
+    #[staticmethod]
+    fn normalize_chunks(
+        chunks: &Bound<'_, PyAny>,
+        shape: Vec<usize>,
+        dtype: &str,
+    ) -> PyResult<Vec<Vec<usize>>> {
+        parse_chunks(chunks, &shape, dtype_arg(dtype)?)
+    }
+
+    /// The shape.
+    #[getter]
+    fn shape(&self) -> Vec<usize> {
+        self.expr.shape.clone()
+    }
+
+    /// The chunks, one list of block lengths per axis.
+    #[getter]
+    fn chunks(&self) -> Vec<Vec<usize>> {
+        self.expr.chunks.clone()
+    }
+
+    /// NumPy's name of the dtype.
+    #[getter]
+    fn dtype(&self) -> &'static str {
+        self.expr.dtype.name()
+    }
+
+    /// The name of the block tasks.
+    #[getter]
+    fn name(&self) -> String {
+        self.expr.name.to_string()
+    }
+
+    /// A unary ufunc.
+    fn unary(&self, op: &str) -> PyResult<ArrayCore> {
+        let op = lookup(&UnOp::ALL, op, "ufunc", UnOp::name)?;
+        Ok(wrap(ArrayExpr::map(
+            MapOp::Unary(op),
+            vec![Operand::Array(self.expr.clone())],
+        )?))
+    }
+
+    /// A binary ufunc with `other` (an ArrayCore or a Python scalar);
+    /// `reflected` puts `other` first.
+    #[pyo3(signature = (op, other, reflected=false))]
+    fn binary(&self, op: &str, other: &Bound<'_, PyAny>, reflected: bool) -> PyResult<ArrayCore> {
+        let op = lookup(&BinOp::ALL, op, "ufunc", BinOp::name)?;
+        let me = Operand::Array(self.expr.clone());
+        let other = operand(other, self.expr.dtype)?;
+        let operands = if reflected {
+            vec![other, me]
+        } else {
+            vec![me, other]
+        };
+        Ok(wrap(ArrayExpr::map(MapOp::Binary(op), operands)?))
+    }
+
+    /// `where(self, a, b)`.
+    fn where_(&self, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
+        let dt = |o: &Bound<'_, PyAny>| o.cast::<ArrayCore>().map(|c| c.get().expr.dtype).ok();
+        let hint = dt(a).or_else(|| dt(b)).unwrap_or(DType::Bool);
+        let ops = vec![
+            Operand::Array(self.expr.clone()),
+            operand(a, hint)?,
+            operand(b, hint)?,
+        ];
+        Ok(wrap(ArrayExpr::map(MapOp::Where, ops)?))
+    }
+
+    /// The array cast to `dtype`.
+    fn astype(&self, dtype: &str) -> PyResult<ArrayCore> {
+        let d = dtype_arg(dtype)?;
+        if d == self.expr.dtype {
+            return Ok(wrap(self.expr.clone()));
+        }
+        Ok(wrap(ArrayExpr::map(
+            MapOp::AsType(d),
+            vec![Operand::Array(self.expr.clone())],
+        )?))
+    }
+
+    /// A reduction; `axis` is None, an int or a tuple of ints.
+    #[pyo3(signature = (op, axis=None, keepdims=false, ddof=0.0, dtype=None, split_every=None))]
+    fn reduce(
+        &self,
+        op: &str,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: bool,
+        ddof: f64,
+        dtype: Option<&str>,
+        split_every: Option<usize>,
+    ) -> PyResult<ArrayCore> {
+        let op = lookup(&ReduceOp::ALL, op, "reduction", ReduceOp::name)?;
+        let axes = match axis {
+            None => None,
+            Some(a) if a.is_none() => None,
+            Some(a) => Some(if let Ok(i) = a.extract::<i64>() {
+                vec![i]
+            } else {
+                a.extract::<Vec<i64>>()?
+            }),
+        };
+        let dtype = dtype.map(dtype_arg).transpose()?;
+        Ok(wrap(self.expr.reduce(
+            op,
+            axes,
+            keepdims,
+            ddof,
+            dtype,
+            split_every,
+        )?))
+    }
+
+    /// The same values cut into other chunks.
+    fn rechunk(&self, chunks: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
+        let chunks = parse_chunks(chunks, &self.expr.shape, self.expr.dtype)?;
+        Ok(wrap(self.expr.rechunk(chunks)?))
+    }
+
+    /// A task whose value is the whole array (a NumPy array).
+    fn task(&self) -> TaskCore {
+        let mut lowerer = Lowerer::new(std::slice::from_ref(&self.expr));
+        let key = format!("finalize-{}", self.expr.name);
+        TaskCore {
+            node: lowerer.whole(&self.expr, &key),
+        }
+    }
+
+    /// One task per block, in C order of the block grid.
+    fn block_tasks(&self) -> Vec<TaskCore> {
+        let mut lowerer = Lowerer::new(std::slice::from_ref(&self.expr));
+        chunks::block_indices(&self.expr.numblocks())
+            .iter()
+            .map(|idx| TaskCore {
+                node: lowerer.block(&self.expr, idx),
+            })
+            .collect()
+    }
+
+    /// An array made of computed blocks (NumPy arrays, in C order).
+    #[staticmethod]
+    fn from_blocks(
+        name: &str,
+        blocks: Vec<Bound<'_, PyAny>>,
+        shape: Vec<usize>,
+        chunks: Vec<Vec<usize>>,
+        dtype: &str,
+    ) -> PyResult<ArrayCore> {
+        let dtype = dtype_arg(dtype)?;
+        let blocks = blocks
+            .iter()
+            .map(|b| Ok(Arc::new(numpy_to_chunk(b)?.astype(dtype))))
+            .collect::<PyResult<_>>()?;
+        chunks::validate(&chunks, &shape)?;
+        Ok(wrap(ArrayExpr::blocks(
+            Arc::from(name),
+            blocks,
+            shape,
+            chunks,
+            dtype,
+        )))
+    }
+
+    /// Number of tasks needed to compute every block.
+    fn num_tasks(&self) -> usize {
+        let roots: Vec<Arc<Node>> = self.block_tasks().into_iter().map(|t| t.node).collect();
+        Graph::from_nodes(&roots).0.len()
+    }
+
+    /// The graph computing every block, as a Dask-style dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let roots: Vec<Arc<Node>> = self.block_tasks().into_iter().map(|t| t.node).collect();
+        graph_to_dict(py, &Graph::from_nodes(&roots).0)
+    }
+}
