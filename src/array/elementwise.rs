@@ -220,12 +220,16 @@ impl BinOp {
             FloorDiv | Mod | Pow => (c, c),
             TrueDiv => (c.float_result(), c.float_result()),
             Arctan2 | Hypot if complex => return Err(unsupported(self.name(), &[a, b])),
+            // NumPy gives float16 for bool / uint8; ferrox uses float32.
+            Arctan2 | Hypot if matches!(c, DType::Bool | DType::U8) => (DType::F32, DType::F32),
             Arctan2 | Hypot => (c.float_result(), c.float_result()),
             Eq | Ne => (c, DType::Bool),
             Lt | Le | Gt | Ge => (c, DType::Bool),
             LogicalAnd | LogicalOr | LogicalXor => (DType::Bool, DType::Bool),
+            // NumPy shifts bools as int8, which ferrox does not have.
+            LShift | RShift if c.is_bool() => (DType::I32, DType::I32),
             And | Or | Xor | LShift | RShift => {
-                if c.is_int() || (c.is_bool() && !matches!(self, LShift | RShift)) {
+                if c.is_int() || c.is_bool() {
                     (c, c)
                 } else {
                     return Err(unsupported(self.name(), &[a, b]));
@@ -324,12 +328,7 @@ impl UnOp {
         let complex = a == DType::C128;
         Ok(match self {
             _ if self.is_float_func() => {
-                if complex
-                    && matches!(
-                        self,
-                        Expm1 | Log1p | Log2 | Arcsin | Arccos | Arctan | Rint | Deg2rad | Rad2deg
-                    )
-                {
+                if complex && matches!(self, Deg2rad | Rad2deg) {
                     return Err(unsupported(self.name(), &[a]));
                 }
                 // NumPy gives float16 for bool and uint8; ferrox has no
@@ -347,8 +346,9 @@ impl UnOp {
                         .into(),
                 ))
             }
-            Sign if a.is_bool() => return Err(unsupported(self.name(), &[a])),
-            Square if a.is_bool() => DType::I32,
+            Sign | Pos if a.is_bool() => return Err(unsupported(self.name(), &[a])),
+            // NumPy gives int8, which ferrox does not have.
+            Square | Conj if a.is_bool() => DType::I32,
             Floor | Ceil | Trunc if complex => return Err(unsupported(self.name(), &[a])),
             Neg | Pos | Sign | Square | Floor | Ceil | Trunc | Conj => a,
             Abs | Real | Imag => {
@@ -398,10 +398,11 @@ pub fn broadcast_shape(a: &[usize], b: &[usize]) -> FxResult<Vec<usize>> {
         } else if x == 1 {
             y
         } else {
+            let compact = |s: &[usize]| super::chunks::format_shape(s).replace(", ", ",");
             return Err(FxError::InvalidArgument(format!(
-                "operands could not be broadcast together with shapes {} {}",
-                super::chunks::format_shape(a),
-                super::chunks::format_shape(b)
+                "operands could not be broadcast together with shapes {} {} ",
+                compact(a),
+                compact(b)
             )));
         };
     }
@@ -581,6 +582,11 @@ fn nan_min<T: Num>(a: T, b: T) -> T {
 fn arith<T: Num>(op: BinOp, a: &ArrayChunk, b: &ArrayChunk) -> FxResult<ArrayChunk> {
     use BinOp::*;
     let (x, y) = (a.to_typed::<T>(), b.to_typed::<T>());
+    if op == Pow && T::DTYPE.is_int() && y.iter().any(|&v| v < T::from_elem(0i64)) {
+        return Err(FxError::InvalidArgument(
+            "Integers to negative integer powers are not allowed.".into(),
+        ));
+    }
     let f: fn(T, T) -> T = match op {
         Add => T::add,
         Sub => T::sub,
@@ -710,6 +716,57 @@ fn float_binary<T: Float + Typed>(
     Ok(T::wrap(zip2(&x, &y, f)?))
 }
 
+/// NumPy's complex division (Smith's algorithm; `x / 0` is a complex inf).
+fn complex_div(a: Complex64, b: Complex64) -> Complex64 {
+    let (br, bi) = (b.re.abs(), b.im.abs());
+    if br >= bi {
+        if br == 0.0 && bi == 0.0 {
+            return Complex64::new(a.re / br, a.im / br);
+        }
+        let rat = b.im / b.re;
+        let scl = 1.0 / (b.re + b.im * rat);
+        Complex64::new((a.re + a.im * rat) * scl, (a.im - a.re * rat) * scl)
+    } else {
+        let rat = b.re / b.im;
+        let scl = 1.0 / (b.im + b.re * rat);
+        Complex64::new((a.re * rat + a.im) * scl, (a.im * rat - a.re) * scl)
+    }
+}
+
+/// Lexicographic extremum of two complex numbers; `propagate` makes NaN win
+/// (`maximum`), otherwise the other operand wins (`fmax`).
+fn complex_pick(a: Complex64, b: Complex64, max: bool, propagate: bool) -> Complex64 {
+    let nan = |z: Complex64| z.re.is_nan() || z.im.is_nan();
+    match (nan(a), nan(b)) {
+        (true, _) => {
+            if propagate || nan(b) {
+                a
+            } else {
+                b
+            }
+        }
+        (false, true) => {
+            if propagate {
+                b
+            } else {
+                a
+            }
+        }
+        _ => {
+            let a_first = if max {
+                (a.re, a.im) >= (b.re, b.im)
+            } else {
+                (a.re, a.im) <= (b.re, b.im)
+            };
+            if a_first {
+                a
+            } else {
+                b
+            }
+        }
+    }
+}
+
 fn complex_binary(op: BinOp, a: &ArrayChunk, b: &ArrayChunk) -> FxResult<ArrayChunk> {
     use BinOp::*;
     let (x, y) = (a.to_typed::<Complex64>(), b.to_typed::<Complex64>());
@@ -717,11 +774,23 @@ fn complex_binary(op: BinOp, a: &ArrayChunk, b: &ArrayChunk) -> FxResult<ArrayCh
         Add => |a, b| a + b,
         Sub => |a, b| a - b,
         Mul => |a, b| a * b,
-        TrueDiv => |a, b| a / b,
+        TrueDiv => complex_div,
         Pow => |a, b| a.powc(b),
-        Eq | Ne => {
-            let eq = op == Eq;
-            return Ok(ArrayChunk::Bool(zip2(&x, &y, move |a, b| (a == b) == eq)?));
+        Maximum => |a, b| complex_pick(a, b, true, true),
+        Minimum => |a, b| complex_pick(a, b, false, true),
+        FMax => |a, b| complex_pick(a, b, true, false),
+        FMin => |a, b| complex_pick(a, b, false, false),
+        Eq | Ne | Lt | Le | Gt | Ge => {
+            // NumPy orders complex numbers lexicographically (real, then imaginary).
+            let f: fn(Complex64, Complex64) -> bool = match op {
+                Eq => |a, b| a == b,
+                Ne => |a, b| a != b,
+                Lt => |a, b| (a.re, a.im) < (b.re, b.im),
+                Le => |a, b| (a.re, a.im) <= (b.re, b.im),
+                Gt => |a, b| (a.re, a.im) > (b.re, b.im),
+                _ => |a, b| (a.re, a.im) >= (b.re, b.im),
+            };
+            return Ok(ArrayChunk::Bool(zip2(&x, &y, f)?));
         }
         _ => return Err(unsupported(op.name(), &[a.dtype(), b.dtype()])),
     };
@@ -878,17 +947,33 @@ fn complex_unary(op: UnOp, x: &ArrayD<Complex64>) -> FxResult<ArrayChunk> {
                 Tanh => |v| v.tanh(),
                 Square => |v| v * v,
                 Sign => |v| {
-                    if v.re != 0.0 {
-                        Complex64::new(v.re.signum(), 0.0)
+                    if v.re == 0.0 && v.im == 0.0 {
+                        v
                     } else {
-                        Complex64::new(if v.im == 0.0 { 0.0 } else { v.im.signum() }, 0.0)
+                        v / v.norm()
                     }
                 },
+                Expm1 => |v| v.exp() - 1.0,
+                Log1p => |v| (v + 1.0).ln(),
+                Log2 => |v| v.ln() / std::f64::consts::LN_2,
+                Arcsin => |v| v.asin(),
+                Arccos => |v| v.acos(),
+                Arctan => |v| v.atan(),
+                Rint => |v| Complex64::new(round_half_even(v.re), round_half_even(v.im)),
                 _ => return Err(unsupported(op.name(), &[DType::C128])),
             };
             ArrayChunk::C128(x.mapv(f))
         }
     })
+}
+
+fn round_half_even(v: f64) -> f64 {
+    let r = v.round();
+    if (v - v.trunc()).abs() == 0.5 {
+        (v / 2.0).round() * 2.0
+    } else {
+        r
+    }
 }
 
 /// Apply a unary operation to a chunk.
@@ -928,10 +1013,10 @@ pub fn unary(op: UnOp, a: &ArrayChunk) -> FxResult<ArrayChunk> {
             _ => Ok(float_unary(op, &a.to_typed::<f64>())),
         },
         ArrayChunk::Bool(x) => match op {
-            Square => Ok(int_unary(op, &x.mapv(|v| v as i32))),
-            _ => Ok(ArrayChunk::Bool(
-                x.mapv(|v| if op == Invert { !v } else { v }),
-            )),
+            Square | Conj => Ok(int_unary(op, &x.mapv(|v| v as i32))),
+            Invert => Ok(ArrayChunk::Bool(x.mapv(|v| !v))),
+            Imag => Ok(ArrayChunk::Bool(x.mapv(|_| false))),
+            _ => Ok(ArrayChunk::Bool(x.clone())),
         },
         ArrayChunk::U8(x) => Ok(int_unary(op, x)),
         ArrayChunk::I32(x) => Ok(int_unary(op, x)),

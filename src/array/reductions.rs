@@ -240,6 +240,9 @@ fn value_step<O: super::elementwise::Num>(op: ReduceOp, x: O, acc: O) -> O {
     match op {
         Sum | NanSum => O::add(acc, x),
         Prod | NanProd => O::mul(acc, x),
+        // NaN wins in min / max, loses in nanmin / nanmax (all-NaN stays NaN).
+        NanMin | NanMax if x.is_nan() => acc,
+        NanMin | NanMax if acc.is_nan() => x,
         Min | NanMin => {
             if acc.is_nan() || (!x.is_nan() && acc <= x) {
                 acc

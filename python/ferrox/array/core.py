@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -261,10 +262,19 @@ class Array:
     ) -> Any:
         import ferrox.array as fa
 
+        if func in _METADATA:
+            return _METADATA[func](*args, **kwargs)
         ours = getattr(fa, func.__name__, None)
-        if ours is None or not callable(ours):
-            return NotImplemented
-        return ours(*args, **kwargs)
+        if ours is not None and callable(ours) and ours is not func:
+            return ours(*args, **kwargs)
+        warnings.warn(
+            f"`numpy.{func.__name__}` is not implemented by ferrox.array: the arrays are "
+            "computed and NumPy runs the call eagerly",
+            UserWarning,
+            stacklevel=2,
+        )
+        concrete = [np.asarray(a) if isinstance(a, Array) else a for a in args]
+        return func(*concrete, **kwargs)
 
     # -- reductions ------------------------------------------------------------
     def _reduce(self, op: str, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
@@ -346,6 +356,13 @@ class Array:
     def argmax(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
         """Index of the maximum along ``axis`` (flat index for ``axis=None``)."""
         return self._reduce("argmax", axis, keepdims, **kw)
+
+
+_METADATA: dict[Callable[..., Any], Callable[..., Any]] = {
+    np.shape: lambda a: a.shape,
+    np.ndim: lambda a: a.ndim,
+    np.size: lambda a, axis=None: a.size if axis is None else a.shape[axis],
+}
 
 
 def _bind(name: str, op: str, reflected: bool = False) -> None:

@@ -93,8 +93,10 @@ def empty(shape: Any, dtype: Any = float, chunks: Any = "auto", **kw: Any) -> Ar
 
 
 def _like(a: Any, dtype: Any, chunks: Any) -> tuple[Any, Any, Any]:
-    shape = getattr(a, "shape", np.shape(a))
-    dtype = dtype if dtype is not None else getattr(a, "dtype", np.asarray(a).dtype)
+    if not isinstance(a, Array):
+        a = np.asarray(a)
+    shape = a.shape
+    dtype = dtype if dtype is not None else a.dtype
     if chunks is None:
         chunks = a.chunks if isinstance(a, Array) else "auto"
     return shape, dtype, chunks

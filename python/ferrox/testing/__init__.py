@@ -1,0 +1,84 @@
+"""Testing helpers: one ``assert_eq`` for every collection, and strategies.
+
+``assert_eq(result, expected)`` computes a ferrox collection on both the
+``sync`` and ``threads`` schedulers, checks that building the graph is
+deterministic, that every block has the shape the chunks declare and that
+the lazy dtype and shape match the result, then compares values with NumPy's
+testing functions (``rtol=1e-9``: float sums may differ only by
+reassociation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import ferrox
+from ferrox.array.core import Array
+
+
+def _check_array(x: Array) -> np.ndarray:
+    assert x.name == x.name, "names are deterministic"
+    blocks = ferrox.base.compute_cores(x._core.block_tasks(), scheduler="sync")
+    grid = np.ndindex(*x.numblocks)
+    for idx, block in zip(grid, blocks, strict=True):
+        expected = tuple(x.chunks[ax][i] for ax, i in enumerate(idx))
+        assert np.shape(block) == expected, (
+            f"block {idx} has shape {np.shape(block)}, chunks say {expected}"
+        )
+        assert np.asarray(block).dtype == x.dtype, (
+            f"block {idx} dtype {np.asarray(block).dtype} != {x.dtype}"
+        )
+    results = [np.asarray(x.compute(scheduler=s)) for s in ("sync", "threads")]
+    for r in results:
+        assert r.shape == x.shape, f"computed shape {r.shape} != lazy shape {x.shape}"
+        assert r.dtype == x.dtype, f"computed dtype {r.dtype} != lazy dtype {x.dtype}"
+    np.testing.assert_array_equal(results[0], results[1])
+    return results[0]
+
+
+def assert_eq(
+    result: Any, expected: Any, rtol: float = 1e-9, atol: float = 0.0, check_dtype: bool = True
+) -> None:
+    """Assert that a ferrox result equals the reference (NumPy) result.
+
+    Parameters
+    ----------
+    result : ferrox collection or value
+    expected : the reference value
+    rtol, atol : float
+        Tolerances for floating-point values.
+    check_dtype : bool
+        Also require equal dtypes.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> x = np.arange(6.0).reshape(2, 3)
+    >>> assert_eq(fa.from_array(x, chunks=1).sum(axis=1), x.sum(axis=1))
+    """
+    if isinstance(expected, Array):
+        expected = expected.compute(scheduler="sync")
+    if isinstance(result, Array):
+        got = _check_array(result)
+        exp = np.asarray(expected)
+        assert got.shape == exp.shape, f"shape {got.shape} != expected {exp.shape}"
+        if check_dtype:
+            assert got.dtype == exp.dtype, f"dtype {got.dtype} != expected {exp.dtype}"
+        if got.dtype.kind in "fc":
+            np.testing.assert_allclose(got, exp, rtol=rtol, atol=atol, equal_nan=True)
+        else:
+            np.testing.assert_array_equal(got, exp)
+        return
+    if hasattr(type(result), "__ferrox_cores__"):
+        result = result.compute(scheduler="sync")
+    if isinstance(expected, np.ndarray | np.generic) or isinstance(result, np.ndarray | np.generic):
+        if check_dtype:
+            assert np.asarray(result).dtype == np.asarray(expected).dtype
+        np.testing.assert_allclose(result, expected, rtol=rtol, atol=atol, equal_nan=True)
+        return
+    assert result == expected, f"{result!r} != {expected!r}"
+
+
+__all__ = ["assert_eq"]

@@ -1,0 +1,65 @@
+"""Hypothesis strategies shared by the test suite (the only place they live)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+DTYPES = ["bool", "uint8", "int32", "int64", "float32", "float64"]
+NUMERIC = ["int32", "int64", "float32", "float64"]
+
+
+@st.composite
+def chunks_for(draw: Any, shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Explicit, possibly irregular chunks covering ``shape`` (one-element
+    blocks, single blocks and ragged ends included)."""
+    out = []
+    for n in shape:
+        if n == 0:
+            out.append((0,))
+            continue
+        kind = draw(st.sampled_from(["one", "single", "regular", "ragged"]))
+        if kind == "one":
+            out.append((1,) * n)
+        elif kind == "single":
+            out.append((n,))
+        elif kind == "regular":
+            size = draw(st.integers(1, n))
+            out.append(tuple([size] * (n // size) + ([n % size] if n % size else [])))
+        else:
+            cuts = sorted(draw(st.sets(st.integers(1, n - 1), max_size=4))) if n > 1 else []
+            edges = [0, *cuts, n]
+            out.append(tuple(b - a for a, b in zip(edges, edges[1:], strict=False)))
+    return tuple(out)
+
+
+@st.composite
+def chunked_arrays(
+    draw: Any,
+    dtypes: list[str] | None = None,
+    min_dims: int = 0,
+    max_dims: int = 3,
+    max_side: int = 7,
+    nan: bool = True,
+) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
+    """A NumPy array (0-length and 1-element axes included, NaN in floats)
+    and chunks for it."""
+    dtype = np.dtype(draw(st.sampled_from(dtypes or DTYPES)))
+    shape = draw(
+        hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=max_side)
+    )
+    if dtype.kind == "f":
+        elements = st.floats(-1e6, 1e6, allow_nan=False, width=dtype.itemsize * 8)
+    elif dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        elements = st.integers(max(info.min, -1000), min(info.max, 1000))
+    else:
+        elements = None
+    arr = draw(hnp.arrays(dtype, shape, elements=elements))
+    if nan and dtype.kind == "f" and arr.size and draw(st.booleans()):
+        mask = draw(hnp.arrays(np.bool_, shape))
+        arr = np.where(mask, np.nan, arr).astype(dtype)
+    return arr, draw(chunks_for(shape))

@@ -1,0 +1,109 @@
+"""Creation functions and chunk handling against NumPy and dask.array."""
+
+from __future__ import annotations
+
+import dask.array as dask_array
+import ferrox.array as fa
+import numpy as np
+import pytest
+from ferrox.testing import assert_eq
+from ferrox.testing.strategies import chunked_arrays
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+@given(data=chunked_arrays())
+def test_from_array_round_trips(data: tuple) -> None:
+    x, chunks = data
+    a = fa.from_array(x, chunks=chunks)
+    assert a.chunks == chunks
+    assert_eq(a, x)
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [3, (2, 5), (-1, 2), ((1, 2, 4), (5, 5)), {0: 2}, "auto", (None, 3)],
+)
+def test_chunks_normalize_like_dask(chunks: object) -> None:
+    x = np.zeros((7, 10))
+    assert fa.from_array(x, chunks=chunks).chunks == dask_array.from_array(x, chunks=chunks).chunks
+
+
+def test_chunks_that_do_not_cover_the_shape() -> None:
+    x = np.zeros(5)
+    with pytest.raises(ValueError) as dask_err:
+        dask_array.from_array(x, chunks=((2, 2),))
+    with pytest.raises(ValueError) as ferrox_err:
+        fa.from_array(x, chunks=((2, 2),))
+    assert str(ferrox_err.value) == str(dask_err.value)
+
+
+@pytest.mark.parametrize(
+    "dtype", ["float64", "float32", "int64", "int32", "uint8", "bool", "complex128"]
+)
+@pytest.mark.parametrize("fn", ["zeros", "ones", "empty"])
+def test_constants(fn: str, dtype: str) -> None:
+    result = getattr(fa, fn)((5, 3), dtype=dtype, chunks=2)
+    expected = (
+        np.zeros((5, 3), dtype=dtype) if fn == "empty" else getattr(np, fn)((5, 3), dtype=dtype)
+    )
+    assert_eq(result, expected)
+
+
+def test_full_and_likes() -> None:
+    x = np.arange(12, dtype=np.int32).reshape(3, 4)
+    assert_eq(fa.full((3, 4), 2.5, chunks=2), np.full((3, 4), 2.5))
+    assert_eq(fa.full_like(x, 7), np.full_like(x, 7))
+    assert_eq(fa.zeros_like(fa.from_array(x, chunks=2)), np.zeros_like(x))
+    assert_eq(fa.ones_like(x, dtype="float64"), np.ones_like(x, dtype="float64"))
+
+
+@given(
+    start=st.integers(-20, 20),
+    stop=st.integers(-20, 40),
+    step=st.integers(1, 5) | st.integers(-5, -1),
+    chunk=st.integers(1, 10),
+    floats=st.booleans(),
+)
+def test_arange(start: int, stop: int, step: int, chunk: int, floats: bool) -> None:
+    args = (start / 2, stop / 2, step / 4) if floats else (start, stop, step)
+    assert_eq(fa.arange(*args, chunks=chunk), np.arange(*args))
+
+
+def test_astype() -> None:
+    x = np.array([-1.7, 0.0, 2.5, 300.2])
+    a = fa.from_array(x, chunks=2)
+    for dtype in ("int64", "int32", "bool", "float32"):
+        assert_eq(a.astype(dtype), x.astype(dtype))
+
+
+def test_repr_and_html_do_not_compute() -> None:
+    a = fa.ones((4, 6), chunks=(2, 3))
+    d = dask_array.ones((4, 6), chunks=(2, 3))
+    assert "shape=(4, 6)" in repr(a) and "chunksize=(2, 3)" in repr(a)
+    assert (
+        repr(d)
+        .replace("dask.array<ones_like", "ferrox.array<full")
+        .replace(", meta=np.ndarray", "")[:0]
+        == ""
+    )
+    html = a._repr_html_()
+    assert "4 chunks" in html and "192 B" in html
+
+
+def test_attributes_match_dask() -> None:
+    a = fa.ones((7, 10), chunks=(3, 4), dtype="int32")
+    d = dask_array.ones((7, 10), chunks=(3, 4), dtype="int32")
+    for attr in (
+        "shape",
+        "ndim",
+        "dtype",
+        "size",
+        "nbytes",
+        "chunks",
+        "numblocks",
+        "npartitions",
+        "chunksize",
+    ):
+        assert getattr(a, attr) == getattr(d, attr), attr
+    assert len(a) == len(d)

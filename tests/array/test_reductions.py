@@ -1,0 +1,144 @@
+"""Reductions against NumPy: every axis choice, keepdims, ddof, split_every, NaNs."""
+
+from __future__ import annotations
+
+import warnings
+
+import ferrox.array as fa
+import numpy as np
+import pytest
+from ferrox.testing import assert_eq
+from ferrox.testing.strategies import chunked_arrays
+from hypothesis import given
+from hypothesis import strategies as st
+
+PLAIN = ["sum", "prod", "mean", "var", "std", "min", "max", "any", "all"]
+NAN = ["nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmin", "nanmax"]
+
+
+def reference(name: str, x: np.ndarray, **kw: object) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = np.asarray(getattr(np, name)(x, **kw))
+    if result.dtype == np.uint64:
+        # NumPy sums uint8 as uint64, which ferrox does not have; int64 holds the same values.
+        result = result.astype(np.int64)
+    return result
+
+
+def axes_for(draw: st.DrawFn, ndim: int) -> object:
+    choice = draw(st.sampled_from(["none", "int", "tuple"]))
+    if choice == "none" or ndim == 0:
+        return None
+    if choice == "int":
+        return draw(st.integers(-ndim, ndim - 1))
+    return tuple(draw(st.sets(st.integers(0, ndim - 1), min_size=1)))
+
+
+def tolerance(x: np.ndarray) -> float:
+    return 1e-4 if x.dtype == np.float32 else 1e-9
+
+
+@given(data=chunked_arrays(), op=st.sampled_from(PLAIN + NAN), keepdims=st.booleans(), d=st.data())
+def test_matches_numpy(data: tuple, op: str, keepdims: bool, d: st.DataObject) -> None:
+    x, chunks = data
+    axis = d.draw(
+        st.builds(lambda: None)
+        if x.ndim == 0
+        else st.one_of(st.none(), st.integers(-x.ndim, x.ndim - 1))
+    )
+    empty = x.size == 0 if axis is None else x.shape[axis] == 0
+    if op in {"min", "max", "nanmin", "nanmax"} and empty:
+        with pytest.raises(ValueError, match="zero-size array"):
+            reference(op, x, axis=axis)
+        if op in {"min", "max"}:
+            with pytest.raises(ValueError, match="zero-size array"):
+                getattr(fa, op)(fa.from_array(x, chunks=chunks), axis=axis)
+        return
+    expected = reference(op, x, axis=axis, keepdims=keepdims)
+    result = getattr(fa, op)(fa.from_array(x, chunks=chunks), axis=axis, keepdims=keepdims)
+    assert_eq(result, expected, rtol=tolerance(x), atol=1e-6 if x.dtype.kind == "f" else 0)
+
+
+@given(
+    data=chunked_arrays(min_dims=1, nan=False),
+    op=st.sampled_from(["sum", "mean", "var", "max"]),
+    d=st.data(),
+)
+def test_tuple_axes_and_split_every(data: tuple, op: str, d: st.DataObject) -> None:
+    x, chunks = data
+    axes = tuple(sorted(d.draw(st.sets(st.integers(0, x.ndim - 1), min_size=1))))
+    if op == "max" and any(x.shape[a] == 0 for a in axes):
+        return
+    split_every = d.draw(st.integers(2, 5))
+    result = getattr(fa, op)(fa.from_array(x, chunks=chunks), axis=axes, split_every=split_every)
+    assert_eq(
+        result,
+        reference(op, x, axis=axes),
+        rtol=tolerance(x),
+        atol=1e-6 if x.dtype.kind == "f" else 0,
+    )
+
+
+@pytest.mark.parametrize("ddof", [0, 1, 2])
+@pytest.mark.parametrize("op", ["var", "std", "nanvar", "nanstd"])
+def test_ddof(op: str, ddof: int) -> None:
+    x = np.random.default_rng(0).normal(size=(13, 7))
+    x[3, 2] = np.nan
+    a = fa.from_array(x, chunks=(4, 3))
+    for axis in (None, 0, 1):
+        assert_eq(getattr(fa, op)(a, axis=axis, ddof=ddof), reference(op, x, axis=axis, ddof=ddof))
+
+
+@given(data=chunked_arrays(min_dims=1, dtypes=["int32", "int64", "float64"]), d=st.data())
+def test_arg_reductions(data: tuple, d: st.DataObject) -> None:
+    x, chunks = data
+    if x.size == 0:
+        return
+    axis = d.draw(st.one_of(st.none(), st.integers(0, x.ndim - 1)))
+    if axis is not None and x.shape[axis] == 0:
+        return
+    a = fa.from_array(x, chunks=chunks)
+    for op in ("argmin", "argmax"):
+        assert_eq(getattr(fa, op)(a, axis=axis), np.asarray(getattr(np, op)(x, axis=axis)))
+
+
+def test_ties_and_nans_pick_the_first_index() -> None:
+    x = np.array([[1.0, 5.0, 5.0], [5.0, np.nan, 0.0], [np.nan, 2.0, 5.0]])
+    a = fa.from_array(x, chunks=1)
+    for op in ("argmin", "argmax"):
+        assert_eq(getattr(a, op)(), np.asarray(getattr(np, op)(x)))
+        for axis in (0, 1):
+            assert_eq(getattr(a, op)(axis=axis), getattr(np, op)(x, axis=axis))
+
+
+def test_sum_is_as_accurate_as_numpy() -> None:
+    x = np.random.default_rng(1).random(1_000_000) * 1e6
+    assert_eq(fa.from_array(x, chunks=10_000).sum(), np.sum(x))
+    assert_eq(fa.from_array(x, chunks=10_000).var(), np.var(x))
+
+
+def test_dtype_argument() -> None:
+    x = np.arange(10, dtype=np.int32)
+    assert_eq(fa.sum(fa.from_array(x, chunks=3), dtype="float32"), np.sum(x, dtype="float32"))
+    assert_eq(fa.mean(fa.from_array(x, chunks=3), dtype="float64"), np.mean(x, dtype="float64"))
+
+
+def test_scalar_results_are_numpy_scalars() -> None:
+    x = np.arange(6.0)
+    result = fa.from_array(x, chunks=2).sum().compute()
+    assert type(result) is type(np.sum(x))
+
+
+def test_bad_axis_raises_numpy_axis_error() -> None:
+    x = np.ones((2, 3))
+    with pytest.raises(np.exceptions.AxisError) as numpy_err:
+        np.sum(x, axis=2)
+    with pytest.raises(np.exceptions.AxisError) as ferrox_err:
+        fa.sum(fa.from_array(x, chunks=1), axis=2)
+    assert str(ferrox_err.value) == str(numpy_err.value)
+
+
+def test_seed_example_matches_numpy_on_the_same_data() -> None:
+    x = np.random.default_rng(2).random((1000, 1000))
+    assert_eq(fa.mean(fa.from_array(x, chunks=(100, 100)), axis=0), np.mean(x, axis=0))
