@@ -75,7 +75,104 @@ pub enum Program {
     Map(MapOp, Vec<Program>, DType),
 }
 
+/// Elements per tile when a block is evaluated a few rows at a time, so the
+/// temporaries of a fused chain stay in the CPU cache.
+pub const TILE_ELEMS: usize = 16 * 1024;
+
+fn rows_of(a: &ArrayChunk, r0: usize, r1: usize) -> ArrayChunk {
+    crate::dispatch!(a, x => Elem::wrap(x.slice_axis(ndarray::Axis(0), Slice::from(r0..r1)).to_owned()))
+}
+
 impl Program {
+    /// The full shape of what this program produces, for leaves.
+    fn leaf_shape(&self, inputs: &[Value]) -> Option<Vec<usize>> {
+        Some(match self {
+            Program::Input(i) => match &inputs[*i as usize] {
+                Value::Array(a) => a.shape().to_vec(),
+                _ => return None,
+            },
+            Program::Const(c) => c.shape().to_vec(),
+            Program::Slice { ranges, .. } => ranges.iter().map(|(a, b)| b - a).collect(),
+            Program::Random { shape, .. } | Program::Full { shape, .. } => shape.clone(),
+            Program::Arange { len, .. } => vec![*len],
+            Program::Map(..) => return None,
+        })
+    }
+
+    /// Rows `r0..r1` (along axis 0) of a block with `rows` rows and `ndim`
+    /// axes. Operands that broadcast along axis 0 are produced whole.
+    pub fn eval_rows(
+        &self,
+        inputs: &[Value],
+        r0: usize,
+        r1: usize,
+        rows: usize,
+        ndim: usize,
+    ) -> FxResult<ArrayChunk> {
+        if let Program::Map(op, args, out) = self {
+            let vals = args
+                .iter()
+                .map(|p| p.eval_rows(inputs, r0, r1, rows, ndim))
+                .collect::<FxResult<Vec<_>>>()?;
+            return Ok(match op {
+                MapOp::Unary(u) => elementwise::unary(*u, &vals[0])?,
+                MapOp::Binary(b) => elementwise::binary(*b, &vals[0], &vals[1])?,
+                MapOp::Where => elementwise::where_(&vals[0], &vals[1], &vals[2], *out)?,
+                MapOp::AsType(d) => vals[0].astype(*d),
+            });
+        }
+        let shape = self.leaf_shape(inputs).unwrap_or_default();
+        let sliced = shape.len() == ndim && ndim > 0 && shape[0] == rows && (r0, r1) != (0, rows);
+        if !sliced {
+            return Ok(self.eval(inputs)?.into_owned());
+        }
+        Ok(match self {
+            Program::Slice { src, ranges } => {
+                let mut ranges = ranges.clone();
+                let s0 = ranges[0].0;
+                ranges[0] = (s0 + r0, s0 + r1);
+                Program::Slice {
+                    src: src.clone(),
+                    ranges,
+                }
+                .eval(inputs)?
+                .into_owned()
+            }
+            Program::Random {
+                dist,
+                seed,
+                block,
+                shape,
+            } => {
+                let row_len: usize = shape[1..].iter().product();
+                let mut tile = shape.clone();
+                tile[0] = r1 - r0;
+                random::block_range(*dist, *seed, *block, (r0 * row_len) as u64, &tile)
+            }
+            Program::Full { value, shape } => {
+                let mut tile = shape.clone();
+                tile[0] = r1 - r0;
+                Program::Full {
+                    value: value.clone(),
+                    shape: tile,
+                }
+                .eval(inputs)?
+                .into_owned()
+            }
+            Program::Arange {
+                start, step, dtype, ..
+            } => Program::Arange {
+                start: start + step * r0 as f64,
+                step: *step,
+                len: r1 - r0,
+                dtype: *dtype,
+            }
+            .eval(inputs)?
+            .into_owned(),
+            other => rows_of(&*other.eval(inputs)?, r0, r1),
+        })
+    }
+
     /// Compute the block from the task's inputs.
     pub fn eval<'a>(&'a self, inputs: &'a [Value]) -> FxResult<Cow<'a, ArrayChunk>> {
         Ok(match self {
@@ -133,15 +230,35 @@ impl Program {
     }
 }
 
-/// A task computing one block with a fused program.
-pub struct BlockKernel(pub Program);
+/// A task computing one block (of the given shape) with a fused program.
+pub struct BlockKernel(pub Program, pub Vec<usize>);
 
 impl Kernel for BlockKernel {
     fn name(&self) -> &str {
         "block"
     }
     fn run(&self, inputs: &[Value]) -> FxResult<Value> {
-        Ok(Value::Array(Arc::new(self.0.eval(inputs)?.into_owned())))
+        let Program::Map(_, _, dtype) = &self.0 else {
+            return Ok(Value::Array(Arc::new(self.0.eval(inputs)?.into_owned())));
+        };
+        // A fused chain: evaluate a few rows at a time into the output.
+        let shape = &self.1;
+        let row_len: usize = shape.iter().skip(1).product();
+        let rows = shape.first().copied().unwrap_or(1);
+        let step = (TILE_ELEMS / row_len.max(1)).max(1);
+        if shape.is_empty() || rows <= step {
+            return Ok(Value::Array(Arc::new(self.0.eval(inputs)?.into_owned())));
+        }
+        let mut out = ArrayChunk::zeros(*dtype, shape);
+        let mut at = vec![0usize; shape.len()];
+        for r0 in (0..rows).step_by(step) {
+            let r1 = (r0 + step).min(rows);
+            let tile = self.0.eval_rows(inputs, r0, r1, rows, shape.len())?;
+            at[0] = r0;
+            let region: Vec<(usize, usize)> = tile.shape().iter().map(|&n| (0, n)).collect();
+            copy_region(&mut out, &tile, &region, &at);
+        }
+        Ok(Value::Array(Arc::new(out)))
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -155,6 +272,7 @@ pub struct ReduceChunk {
     out: DType,
     place: BlockPlace,
     program: Program,
+    shape: Vec<usize>,
 }
 
 impl Kernel for ReduceChunk {
@@ -162,6 +280,28 @@ impl Kernel for ReduceChunk {
         "reduce-chunk"
     }
     fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let rows = self.shape.first().copied().unwrap_or(1);
+        let row_len: usize = self.shape.iter().skip(1).product();
+        let step = (TILE_ELEMS / row_len.max(1)).max(1);
+        if self.axes.contains(&0) && rows > step {
+            // Axis 0 is reduced: reduce a few rows at a time and merge, so the
+            // block is never materialized whole.
+            let mut acc: Option<Partial> = None;
+            for r0 in (0..rows).step_by(step) {
+                let r1 = (r0 + step).min(rows);
+                let tile = self
+                    .program
+                    .eval_rows(inputs, r0, r1, rows, self.shape.len())?;
+                let mut place = self.place.clone();
+                place.offset[0] += r0;
+                let p = reductions::chunk(self.op, &tile, &self.axes, self.out, &place)?;
+                acc = Some(match acc {
+                    None => p,
+                    Some(prev) => reductions::combine(self.op, &[&prev, &p])?,
+                });
+            }
+            return Ok(Value::Partial(Arc::new(acc.expect("at least one tile"))));
+        }
         let block = self.program.eval(inputs)?;
         Ok(Value::Partial(Arc::new(reductions::chunk(
             self.op,
@@ -349,7 +489,7 @@ impl Lowerer {
                 let program = self.program(e, idx, &mut deps, true);
                 Node::new(
                     key(&e.name, idx),
-                    Op::Kernel(Arc::new(BlockKernel(program))),
+                    Op::Kernel(Arc::new(BlockKernel(program, block_shape(&e.chunks, idx)))),
                     deps,
                 )
             }
@@ -510,6 +650,7 @@ impl Lowerer {
                 out: e.dtype,
                 place,
                 program,
+                shape: block_shape(&input.chunks, &idx),
             };
             level.push(Node::new(
                 key(&chunk_name, &idx),

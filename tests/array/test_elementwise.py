@@ -171,3 +171,11 @@ def test_unsupported_dtype_is_a_type_error() -> None:
         fa.ones(3) & fa.ones(3)
     with pytest.raises(TypeError):
         np.ones(3) & np.ones(3)
+
+
+def test_chains_on_blocks_larger_than_a_tile() -> None:
+    rng = np.random.default_rng(4)
+    x, y = rng.random((900, 70)), rng.random((1, 70))
+    a, b = fa.from_array(x, chunks=(450, 35)), fa.from_array(y, chunks=(1, 35))
+    assert_eq(fa.sqrt(a * 2 + b) - a, np.sqrt(x * 2 + y) - x)
+    assert_eq(fa.arange(900 * 70, chunks=30_000).astype("float64") * 0.5, np.arange(900 * 70) * 0.5)

@@ -142,3 +142,25 @@ def test_bad_axis_raises_numpy_axis_error() -> None:
 def test_seed_example_matches_numpy_on_the_same_data() -> None:
     x = np.random.default_rng(2).random((1000, 1000))
     assert_eq(fa.mean(fa.from_array(x, chunks=(100, 100)), axis=0), np.mean(x, axis=0))
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "var", "min", "argmax", "nanmax", "any"])
+@pytest.mark.parametrize("axis", [0, (0, 1), None, 1])
+def test_blocks_larger_than_a_tile(op: str, axis: object) -> None:
+    """Blocks of more rows than one tile are reduced tile by tile."""
+    x = np.random.default_rng(3).normal(size=(700, 90))
+    x[5, 7] = np.nan if op.startswith("nan") else x[5, 7]
+    if op == "argmax" and isinstance(axis, tuple):
+        return
+    a = fa.from_array(x, chunks=(350, 45))
+    assert_eq(getattr(fa, op)(a, axis=axis), reference(op, x, axis=axis), rtol=1e-9)
+
+
+def test_tiled_random_blocks_equal_materialized_ones() -> None:
+    rng = fa.random.default_rng(5)
+    x = rng.random((1000, 300), chunks=(500, 300))
+    values = x.compute()
+    assert_eq(x.sum(axis=0), values.sum(axis=0))
+    assert_eq((x * 2 + 1).mean(axis=0), (values * 2 + 1).mean(axis=0))
+    y = rng.normal(size=(999, 31), chunks=(333, 31))
+    assert_eq(y.std(axis=0), y.compute().std(axis=0))
