@@ -13,6 +13,11 @@ pub mod value;
 
 use pyo3::prelude::*;
 
+/// Kernels allocate and free block- and tile-sized buffers all the time;
+/// mimalloc keeps them in reusable pages instead of returning them to the OS.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     python::register(m)

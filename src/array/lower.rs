@@ -77,7 +77,7 @@ pub enum Program {
 
 /// Elements per tile when a block is evaluated a few rows at a time, so the
 /// temporaries of a fused chain stay in the CPU cache.
-pub const TILE_ELEMS: usize = 16 * 1024;
+pub const TILE_ELEMS: usize = 64 * 1024;
 
 fn rows_of(a: &ArrayChunk, r0: usize, r1: usize) -> ArrayChunk {
     crate::dispatch!(a, x => Elem::wrap(x.slice_axis(ndarray::Axis(0), Slice::from(r0..r1)).to_owned()))

@@ -1,8 +1,9 @@
 //! Random blocks: reproducible for a seed whatever the thread count or tiling.
 //!
-//! Values are counter-based: element `i` of a block is a wyrand hash of
-//! the block's key (derived from the array's seed and the block's position)
-//! and `i`. Any range of a block can therefore be drawn on its own, which
+//! A block's stream is cut into segments of 1024 values, each drawn by
+//! eight xoshiro256+ generators seeded from the block's key (derived from the
+//! array's seed and the block's position) and the segment number. Any range
+//! of a block can therefore be drawn on its own, which
 //! lets a reduction draw a block tile by tile without materializing it, and
 //! a block's values never depend on which worker drew it.
 
@@ -64,18 +65,74 @@ pub fn block_key(seed: u64, block: u64) -> u64 {
             .wrapping_add(0x632B_E59B_D9B4_E019))
 }
 
-/// The `i`-th 64 random bits of the stream `key` (wyrand's output function
-/// on the counter: one 64 x 64 -> 128-bit multiply per value).
-#[inline(always)]
-fn bits(key: u64, i: u64) -> u64 {
-    let s = key.wrapping_add(i.wrapping_add(1).wrapping_mul(0xA076_1D64_78BD_642F));
-    let t = (s as u128).wrapping_mul((s ^ 0xE703_7ED1_A0B4_28DB) as u128);
-    ((t >> 64) as u64) ^ (t as u64)
+/// Values per independently seeded segment of a block's stream.
+const SEG: u64 = 1024;
+/// Parallel xoshiro256+ streams per segment (vectorizable lanes).
+const LANES: usize = 8;
+
+/// `LANES` xoshiro256+ generators stepped together; value `i` of a segment
+/// comes from lane `i % LANES`, step `i / LANES`.
+struct Lanes {
+    s: [[u64; LANES]; 4],
+}
+
+impl Lanes {
+    fn seed(key: u64, segment: u64) -> Lanes {
+        let mut z = key ^ segment.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        let mut s = [[0u64; LANES]; 4];
+        for word in s.iter_mut() {
+            for lane in word.iter_mut() {
+                z = z.wrapping_add(GOLDEN);
+                *lane = mix(z);
+            }
+        }
+        Lanes { s }
+    }
+
+    #[inline(always)]
+    fn next(&mut self) -> [u64; LANES] {
+        let [s0, s1, s2, s3] = &mut self.s;
+        let mut out = [0u64; LANES];
+        for l in 0..LANES {
+            out[l] = s0[l].wrapping_add(s3[l]);
+            let t = s1[l] << 17;
+            s2[l] ^= s0[l];
+            s3[l] ^= s1[l];
+            s1[l] ^= s2[l];
+            s0[l] ^= s3[l];
+            s2[l] ^= t;
+            s3[l] = s3[l].rotate_left(45);
+        }
+        out
+    }
+}
+
+/// Fill `out` with `f` of the stream's values `start..start + out.len()`.
+fn fill<T: Copy>(key: u64, start: u64, out: &mut [T], f: impl Fn(u64) -> T) {
+    let mut buf = [0u64; SEG as usize];
+    let mut pos = start;
+    let mut done = 0;
+    while done < out.len() {
+        let (segment, offset) = (pos / SEG, (pos % SEG) as usize);
+        let mut lanes = Lanes::seed(key, segment);
+        for step in buf.chunks_exact_mut(LANES) {
+            step.copy_from_slice(&lanes.next());
+        }
+        let take = (SEG as usize - offset).min(out.len() - done);
+        for (o, &b) in out[done..done + take]
+            .iter_mut()
+            .zip(&buf[offset..offset + take])
+        {
+            *o = f(b);
+        }
+        done += take;
+        pos += take as u64;
+    }
 }
 
 #[inline(always)]
-fn unit(key: u64, i: u64) -> f64 {
-    (bits(key, i) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+fn unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Draw elements `start..start + n` of the stream `key` as a flat vector.
@@ -84,22 +141,24 @@ pub fn draw(dist: Dist, key: u64, start: u64, n: usize) -> ArrayChunk {
     match dist {
         Dist::Uniform { low, high } => {
             let span = high - low;
-            let data: Vec<f64> = (0..n as u64)
-                .map(|i| low + span * unit(key, start + i))
-                .collect();
+            let mut data = vec![0.0f64; n];
+            fill(key, start, &mut data, |b| low + span * unit(b));
             ArrayChunk::F64(ArrayD::from_shape_vec(dim, data).expect("n values"))
         }
         Dist::Normal { loc, scale } => {
-            // Box-Muller on the pair (2j, 2j + 1): element i uses pair i / 2.
-            let data: Vec<f64> = (0..n as u64)
+            // Box-Muller on the uniform pair (2j, 2j + 1): element i uses pair i / 2.
+            let first = start / 2 * 2;
+            let count = ((start + n as u64).div_ceil(2) * 2 - first) as usize;
+            let mut u = vec![0.0f64; count];
+            fill(key, first, &mut u, unit);
+            let skip = (start - first) as usize;
+            let data: Vec<f64> = (0..n)
                 .map(|i| {
-                    let e = start + i;
-                    let pair = e / 2;
-                    let u1 = 1.0 - unit(key, 2 * pair); // (0, 1]
-                    let u2 = unit(key, 2 * pair + 1);
-                    let r = (-2.0 * u1.ln()).sqrt();
-                    let theta = std::f64::consts::TAU * u2;
-                    let z = if e.is_multiple_of(2) {
+                    let j = skip + i;
+                    let p = j / 2 * 2;
+                    let r = (-2.0 * (1.0 - u[p]).ln()).sqrt();
+                    let theta = std::f64::consts::TAU * u[p + 1];
+                    let z = if j.is_multiple_of(2) {
                         r * theta.cos()
                     } else {
                         r * theta.sin()
@@ -111,13 +170,11 @@ pub fn draw(dist: Dist, key: u64, start: u64, n: usize) -> ArrayChunk {
         }
         Dist::Integers { low, high } => {
             let span = (high as i128 - low as i128) as u128;
-            let data: Vec<i64> = (0..n as u64)
-                .map(|i| {
-                    // Lemire's multiply-shift; the bias is below span / 2^64.
-                    let r = ((bits(key, start + i) as u128 * span) >> 64) as i128;
-                    (low as i128 + r) as i64
-                })
-                .collect();
+            let mut data = vec![0i64; n];
+            // Lemire's multiply-shift; the bias is below span / 2^64.
+            fill(key, start, &mut data, |b| {
+                (low as i128 + ((b as u128 * span) >> 64) as i128) as i64
+            });
             ArrayChunk::I64(ArrayD::from_shape_vec(dim, data).expect("n values"))
         }
     }
