@@ -35,3 +35,36 @@ def funcname(func: Any) -> str:
     if name is None:
         return type(func).__name__.lower()
     return "lambda" if name == "<lambda>" else name
+
+
+class methodcaller:  # noqa: N801 - named like operator.methodcaller
+    """Call the method ``name`` of the first argument with the other arguments.
+
+    Unlike ``operator.methodcaller`` the arguments come at call time, so one
+    instance serves every call (``Delayed.method(...)`` builds tasks of it).
+
+    Examples
+    --------
+    >>> methodcaller("upper")("abc")
+    'ABC'
+    >>> methodcaller("get")({"a": 1}, "b", 0)
+    0
+    """
+
+    __slots__ = ("method",)
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+
+    @property
+    def __name__(self) -> str:
+        return self.method
+
+    def __call__(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(obj, self.method)(*args, **kwargs)
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (methodcaller, (self.method,))
+
+    def __repr__(self) -> str:
+        return f"<methodcaller: {self.method}>"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ferrox import _core, base
-from ferrox._utils import apply, funcname
+from ferrox._utils import apply, funcname, methodcaller
 
 _no_default = object()
 
@@ -244,7 +244,7 @@ class DelayedAttr(Delayed):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Delayed:
         return call_function(
-            operator.methodcaller(self._attr),
+            methodcaller(self._attr),
             self._attr,
             (self._obj, *args),
             kwargs,

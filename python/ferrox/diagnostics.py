@@ -39,6 +39,9 @@ class Callback:
         if self in _active:
             _active.remove(self)
 
+    def _begin(self) -> None:
+        """Called when a compute starts."""
+
     def _progress(self, done: int, total: int) -> None:
         """Called with the number of finished tasks and the graph size."""
 
@@ -48,6 +51,8 @@ def progress_callback() -> Callable[[int, int], None] | None:
     if not _active:
         return None
     callbacks = list(_active)
+    for cb in callbacks:
+        cb._begin()
 
     def report(done: int, total: int) -> None:
         for cb in callbacks:
@@ -91,6 +96,10 @@ class ProgressBar(Callback):
         self._start: float | None = None
         self._last = 0.0
         self._shown = False
+
+    def _begin(self) -> None:
+        self._start = time.perf_counter()
+        self._last = 0.0
 
     def _progress(self, done: int, total: int) -> None:
         now = time.perf_counter()

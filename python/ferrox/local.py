@@ -24,8 +24,9 @@ def _flatten(keys: Any, out: list[Any]) -> None:
 
 
 def _pack(keys: Any, values: Any) -> Any:
+    # Lists of keys come back as tuples, as from ``dask.get``.
     if isinstance(keys, list):
-        return [_pack(k, values) for k in keys]
+        return tuple(_pack(k, values) for k in keys)
     return next(values)
 
 
@@ -43,7 +44,7 @@ def get(
     dsk : dict
         The graph, in Dask's format.
     keys : key or (nested) list of keys
-        What to return; the result has the same nesting.
+        What to return; lists of keys give tuples of values, nested alike.
     scheduler : str, optional
         ``"threads"`` (default) or ``"sync"``.
     num_workers : int, optional
@@ -55,7 +56,7 @@ def get(
     >>> get({"x": 1, "y": (add, "x", 10)}, "y")
     11
     >>> get({"x": 1, "y": (add, "x", 10)}, ["x", ["y"]], scheduler="sync")
-    [1, [11]]
+    (1, (11,))
     """
     flat: list[Any] = []
     _flatten(keys, flat)
