@@ -33,13 +33,21 @@ WORKLOADS: dict[str, list[str]] = {
     "overhead_python": ["ferrox", "dask"],
     "array_seed": ["ferrox", "dask", "numpy"],
     "array_chain": ["ferrox", "dask", "numpy"],
+    "array_ops_transpose": ["ferrox", "dask", "numpy"],
+    "array_ops_strided": ["ferrox", "dask", "numpy"],
+}
+
+#: Workloads that are one script run with ``--kind``: name -> (script, kind).
+VARIANTS = {
+    "overhead_native": ("overhead", "native"),
+    "overhead_python": ("overhead", "python"),
+    "array_ops_transpose": ("array_ops", "transpose"),
+    "array_ops_strided": ("array_ops", "strided"),
 }
 
 
 def run_once(workload: str, engine: str, scale: float) -> dict[str, Any]:
-    script, _, variant = (
-        workload.partition("_") if workload.startswith("overhead") else (workload, "", "")
-    )
+    script, variant = VARIANTS.get(workload, (workload, ""))
     args = [sys.executable, str(HERE / f"{script}.py"), "--engine", engine, "--scale", str(scale)]
     if variant:
         args += ["--kind", variant]

@@ -191,6 +191,14 @@ def persist(
     >>> p.compute()
     3
     """
+    if len(args) == 1 and hasattr(type(args[0]), "__ferrox_persist__"):
+        # A collection that keeps its computed pieces natively (array blocks).
+        from ferrox.diagnostics import progress_callback
+
+        resolved = get_scheduler(scheduler)
+        if isinstance(resolved, str):
+            workers = _num_workers(num_workers)
+            return (args[0].__ferrox_persist__(resolved, workers, progress_callback()),)
     collections = [a if is_collection(a) else None for a in args]
     cores: list[Any] = []
     spans = []

@@ -104,6 +104,20 @@ pub enum Kind {
     },
     /// The input cut into other chunks.
     Rechunk(Arc<ArrayExpr>),
+    /// The input's axes permuted: output axis `i` is input axis `axes[i]`.
+    Transpose {
+        /// The input.
+        input: Arc<ArrayExpr>,
+        /// The permutation.
+        axes: Vec<usize>,
+    },
+    /// Basic indexing: per index position, the takes of each output block.
+    Index {
+        /// The input.
+        input: Arc<ArrayExpr>,
+        /// One list of takes per index position (input axes and new axes).
+        takes: Vec<Vec<super::structure::Take>>,
+    },
 }
 
 impl Kind {
@@ -121,15 +135,19 @@ fn name(prefix: &str, parts: impl Hash) -> Arc<str> {
     Arc::from(format!("{prefix}-{:016x}", h.finish()))
 }
 
+/// A content hash of a chunk, for deterministic names. One multiply per
+/// element (about 1 ns), so naming a large in-memory array stays cheap.
 fn hash_chunk(c: &ArrayChunk) -> u64 {
     let mut h = DefaultHasher::new();
     c.dtype().hash(&mut h);
     c.shape().hash(&mut h);
+    let mut acc: u64 = h.finish();
     crate::dispatch!(c, a => for &x in a.iter() {
         let v = super::chunk::Elem::to_c128(x);
-        (v.re.to_bits(), v.im.to_bits()).hash(&mut h);
+        acc = (acc ^ v.re.to_bits()).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+            ^ v.im.to_bits();
     });
-    h.finish()
+    acc
 }
 
 /// Normalize `axis` against `ndim` (negative counts from the end).
@@ -447,6 +465,86 @@ impl ArrayExpr {
                 keepdims,
                 ddof,
                 split_every,
+            },
+        }))
+    }
+
+    /// The array with its axes permuted (`axes=None` reverses them).
+    pub fn transpose(self: &Arc<Self>, axes: Option<Vec<i64>>) -> FxResult<Arc<ArrayExpr>> {
+        let ndim = self.shape.len();
+        let axes = match axes {
+            None => (0..ndim).rev().collect(),
+            Some(a) => super::structure::normalize_axes(&a, ndim)?,
+        };
+        if axes.iter().enumerate().all(|(i, &a)| i == a) {
+            return Ok(self.clone());
+        }
+        let name = name("transpose", (&*self.name, &axes));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape: axes.iter().map(|&a| self.shape[a]).collect(),
+            chunks: axes.iter().map(|&a| self.chunks[a].clone()).collect(),
+            dtype: self.dtype,
+            kind: Kind::Transpose {
+                input: self.clone(),
+                axes,
+            },
+        }))
+    }
+
+    /// Basic indexing with one entry per input axis plus new axes.
+    pub fn index(
+        self: &Arc<Self>,
+        index: Vec<super::structure::AxisIndex>,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        use super::structure::{takes, AxisIndex, Take};
+        let mut axis = 0;
+        let mut all_takes = Vec::with_capacity(index.len());
+        let mut shape = Vec::new();
+        let mut chunks: Chunks = Vec::new();
+        for ix in &index {
+            let t = match ix {
+                AxisIndex::NewAxis => takes(ix, &[]),
+                _ => {
+                    let t = takes(ix, &self.chunks[axis]);
+                    axis += 1;
+                    t
+                }
+            };
+            match &t[0] {
+                Take::Int { .. } => {}
+                Take::NewAxis => {
+                    shape.push(1);
+                    chunks.push(vec![1]);
+                }
+                Take::Range { .. } => {
+                    let c: Vec<usize> = t
+                        .iter()
+                        .map(|x| match x {
+                            Take::Range { count, .. } => *count,
+                            _ => 0,
+                        })
+                        .collect();
+                    shape.push(c.iter().sum());
+                    chunks.push(c);
+                }
+            }
+            all_takes.push(t);
+        }
+        if axis != self.shape.len() {
+            return Err(FxError::InvalidArgument(
+                "the index must cover every axis".into(),
+            ));
+        }
+        let name = name("getitem", (&*self.name, format!("{index:?}")));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape,
+            chunks,
+            dtype: self.dtype,
+            kind: Kind::Index {
+                input: self.clone(),
+                takes: all_takes,
             },
         }))
     }

@@ -73,6 +73,10 @@ pub enum Program {
     },
     /// An elementwise operation.
     Map(MapOp, Vec<Program>, DType),
+    /// A block with its axes permuted.
+    Transpose(Box<Program>, Vec<usize>),
+    /// A region of a block (basic indexing).
+    Take(Box<Program>, Vec<super::structure::Take>),
 }
 
 /// Elements per tile when a block is evaluated a few rows at a time, so the
@@ -84,6 +88,18 @@ fn rows_of(a: &ArrayChunk, r0: usize, r1: usize) -> ArrayChunk {
 }
 
 impl Program {
+    /// Whether rows of this program can be evaluated without evaluating its
+    /// whole block: every transpose or take reads an input directly.
+    pub fn tileable(&self) -> bool {
+        match self {
+            Program::Map(_, args, _) => args.iter().all(Program::tileable),
+            Program::Transpose(inner, _) | Program::Take(inner, _) => {
+                matches!(**inner, Program::Input(_) | Program::Const(_))
+            }
+            _ => true,
+        }
+    }
+
     /// The full shape of what this program produces, for leaves.
     fn leaf_shape(&self, inputs: &[Value]) -> Option<Vec<usize>> {
         Some(match self {
@@ -95,7 +111,7 @@ impl Program {
             Program::Slice { ranges, .. } => ranges.iter().map(|(a, b)| b - a).collect(),
             Program::Random { shape, .. } | Program::Full { shape, .. } => shape.clone(),
             Program::Arange { len, .. } => vec![*len],
-            Program::Map(..) => return None,
+            Program::Map(..) | Program::Transpose(..) | Program::Take(..) => return None,
         })
     }
 
@@ -120,6 +136,29 @@ impl Program {
                 MapOp::Where => elementwise::where_(&vals[0], &vals[1], &vals[2], *out)?,
                 MapOp::AsType(d) => vals[0].astype(*d),
             });
+        }
+        match self {
+            Program::Transpose(inner, axes) => {
+                // Rows of the output are a range along the input's axes[0].
+                let block = inner.eval(inputs)?;
+                return Ok(crate::dispatch!(&*block, a => {
+                    let v = a.slice_axis(ndarray::Axis(axes[0]), Slice::from(r0..r1));
+                    Elem::wrap(super::structure::transpose_view(v, axes))
+                }));
+            }
+            Program::Take(inner, takes) => {
+                use super::structure::Take;
+                let mut takes = takes.clone();
+                if let Some(Take::Range {
+                    first, step, count, ..
+                }) = takes.iter_mut().find(|t| !matches!(t, Take::Int { .. }))
+                {
+                    *first = (*first as i64 + r0 as i64 * *step) as usize;
+                    *count = r1 - r0;
+                }
+                return Ok(super::structure::apply(&*inner.eval(inputs)?, &takes));
+            }
+            _ => {}
         }
         let shape = self.leaf_shape(inputs).unwrap_or_default();
         let sliced = shape.len() == ndim && ndim > 0 && shape[0] == rows && (r0, r1) != (0, rows);
@@ -214,6 +253,12 @@ impl Program {
                     ArrayChunk::F64(values).astype(*dtype)
                 })
             }
+            Program::Transpose(inner, axes) => {
+                Cow::Owned(super::structure::transpose(&*inner.eval(inputs)?, axes))
+            }
+            Program::Take(inner, takes) => {
+                Cow::Owned(super::structure::apply(&*inner.eval(inputs)?, takes))
+            }
             Program::Map(op, args, out) => {
                 let vals = args
                     .iter()
@@ -246,7 +291,7 @@ impl Kernel for BlockKernel {
         let row_len: usize = shape.iter().skip(1).product();
         let rows = shape.first().copied().unwrap_or(1);
         let step = (TILE_ELEMS / row_len.max(1)).max(1);
-        if shape.is_empty() || rows <= step {
+        if shape.is_empty() || rows <= step || !self.0.tileable() {
             return Ok(Value::Array(Arc::new(self.0.eval(inputs)?.into_owned())));
         }
         let mut out = ArrayChunk::zeros(*dtype, shape);
@@ -283,7 +328,7 @@ impl Kernel for ReduceChunk {
         let rows = self.shape.first().copied().unwrap_or(1);
         let row_len: usize = self.shape.iter().skip(1).product();
         let step = (TILE_ELEMS / row_len.max(1)).max(1);
-        if self.axes.contains(&0) && rows > step {
+        if self.axes.contains(&0) && rows > step && self.program.tileable() {
             // Axis 0 is reduced: reduce a few rows at a time and merge, so the
             // block is never materialized whole.
             let mut acc: Option<Partial> = None;
@@ -447,7 +492,10 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
                 Operand::Scalar(_) => None,
             })
             .collect(),
-        Kind::Reduce { input, .. } | Kind::Rechunk(input) => vec![input],
+        Kind::Reduce { input, .. }
+        | Kind::Rechunk(input)
+        | Kind::Transpose { input, .. }
+        | Kind::Index { input, .. } => vec![input],
         _ => vec![],
     }
 }
@@ -592,6 +640,41 @@ impl Lowerer {
                     })
                     .collect();
                 Program::Map(*op, args, e.dtype)
+            }
+            Kind::Transpose { input, axes } => {
+                let mut in_idx = vec![0usize; axes.len()];
+                for (i, &a) in axes.iter().enumerate() {
+                    in_idx[a] = idx[i];
+                }
+                Program::Transpose(
+                    Box::new(self.program(input, &in_idx, deps, false)),
+                    axes.clone(),
+                )
+            }
+            Kind::Index { input, takes } => {
+                use super::structure::Take;
+                let mut out_axis = 0;
+                let mut in_idx = Vec::with_capacity(input.shape.len());
+                let mut chosen = Vec::with_capacity(takes.len());
+                for t in takes {
+                    let pick = match &t[0] {
+                        Take::Int { .. } => t[0].clone(),
+                        Take::NewAxis => {
+                            out_axis += 1;
+                            t[0].clone()
+                        }
+                        Take::Range { .. } => {
+                            out_axis += 1;
+                            t[idx[out_axis - 1]].clone()
+                        }
+                    };
+                    match &pick {
+                        Take::Int { block, .. } | Take::Range { block, .. } => in_idx.push(*block),
+                        Take::NewAxis => {}
+                    }
+                    chosen.push(pick);
+                }
+                Program::Take(Box::new(self.program(input, &in_idx, deps, false)), chosen)
             }
             Kind::Reduce { .. } | Kind::Rechunk(_) => unreachable!("not blockwise"),
         }

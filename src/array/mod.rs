@@ -15,3 +15,4 @@ pub mod expr;
 pub mod lower;
 pub mod random;
 pub mod reductions;
+pub mod structure;

@@ -434,7 +434,14 @@ fn fast_f64(op: ReduceOp, a: &ArrayD<f64>, axes: &[usize]) -> Option<Partial> {
         .iter()
         .enumerate()
         .all(|(i, &ax)| ax == ndim - axes.len() + i);
-    let (sum, m2): (Vec<f64>, Option<Vec<f64>>) = if leading {
+    let (sum, m2): (Vec<f64>, Option<Vec<f64>>) = if kept == 1 {
+        let sum = sum_run(data);
+        let m2 = matches!(op, Var | Std).then(|| {
+            let mu = sum / reduced as f64;
+            vec![data.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>()]
+        });
+        (vec![sum], m2)
+    } else if leading {
         let mut sum = vec![0.0f64; kept];
         for row in data.chunks_exact(kept) {
             for (s, &x) in sum.iter_mut().zip(row) {

@@ -6,11 +6,16 @@
 use std::sync::Arc;
 
 use num_complex::Complex64;
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyIndexError, PyNotImplementedError, PyOverflowError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyComplex, PyFloat, PyInt, PyList, PySlice, PySliceMethods, PyString, PyTuple,
+};
 
-use super::convert::numpy_to_chunk;
+use super::convert::{numpy_to_chunk, Scheduler};
+use super::gil::run_graph;
 use super::task::{graph_to_dict, TaskCore};
 use crate::array::chunk::ArrayChunk;
 use crate::array::chunks::{self, AxisChunks, Chunks};
@@ -20,7 +25,9 @@ use crate::array::expr::{ArrayExpr, MapOp, Operand, Scalar};
 use crate::array::lower::Lowerer;
 use crate::array::random::Dist;
 use crate::array::reductions::ReduceOp;
+use crate::array::structure::AxisIndex;
 use crate::graph::{Graph, Node};
+use crate::value::Value;
 
 /// A lazily defined chunked array.
 #[pyclass(frozen, module = "ferrox._core", name = "ArrayCore")]
@@ -152,6 +159,77 @@ fn operand(obj: &Bound<'_, PyAny>, other_dtype: DType) -> PyResult<Operand> {
             obj.get_type().name()?
         ))),
     }
+}
+
+/// NumPy's basic index (`x[1, ::2, None, ...]`) as one entry per axis.
+fn parse_index(key: &Bound<'_, PyAny>, shape: &[usize]) -> PyResult<Vec<AxisIndex>> {
+    let py = key.py();
+    let items: Vec<Bound<'_, PyAny>> = match key.cast::<PyTuple>() {
+        Ok(t) => t.iter().collect(),
+        Err(_) => vec![key.clone()],
+    };
+    let ellipsis = py.Ellipsis();
+    let n_ellipsis = items.iter().filter(|i| i.is(&ellipsis)).count();
+    if n_ellipsis > 1 {
+        return Err(PyIndexError::new_err(
+            "an index can only have a single ellipsis ('...')",
+        ));
+    }
+    let real = items
+        .iter()
+        .filter(|i| !i.is_none() && !i.is(&ellipsis))
+        .count();
+    if real > shape.len() {
+        return Err(PyIndexError::new_err(format!(
+            "too many indices for array: array is {}-dimensional, but {real} were indexed",
+            shape.len()
+        )));
+    }
+    let mut out = Vec::new();
+    let mut axis = 0;
+    let full = |n: usize| AxisIndex::Slice {
+        start: 0,
+        stop: n as i64,
+        step: 1,
+    };
+    for item in &items {
+        if item.is_none() {
+            out.push(AxisIndex::NewAxis);
+        } else if item.is(&ellipsis) {
+            for _ in 0..shape.len() - real {
+                out.push(full(shape[axis]));
+                axis += 1;
+            }
+        } else if let Ok(sl) = item.cast::<PySlice>() {
+            let ind = sl.indices(shape[axis] as isize)?;
+            out.push(AxisIndex::Slice {
+                start: ind.start as i64,
+                stop: ind.stop as i64,
+                step: ind.step as i64,
+            });
+            axis += 1;
+        } else if item.is_instance_of::<PyInt>() && !item.is_instance_of::<PyBool>() {
+            let i: i64 = item.extract()?;
+            let n = shape[axis] as i64;
+            if i < -n || i >= n {
+                return Err(PyIndexError::new_err(format!(
+                    "index {i} is out of bounds for axis {axis} with size {n}"
+                )));
+            }
+            out.push(AxisIndex::Int(if i < 0 { i + n } else { i }));
+            axis += 1;
+        } else {
+            return Err(PyNotImplementedError::new_err(format!(
+                "indexing with {} is not supported yet; use ints, slices, None and ...",
+                item.get_type().name()?
+            )));
+        }
+    }
+    while axis < shape.len() {
+        out.push(full(shape[axis]));
+        axis += 1;
+    }
+    Ok(out)
 }
 
 fn lookup<T: Copy>(
@@ -349,6 +427,17 @@ impl ArrayCore {
         )?))
     }
 
+    /// The axes permuted (`None` reverses them).
+    #[pyo3(signature = (axes=None))]
+    fn transpose(&self, axes: Option<Vec<i64>>) -> PyResult<ArrayCore> {
+        Ok(wrap(self.expr.transpose(axes)?))
+    }
+
+    /// Basic indexing: ints, slices, `None` and `...`.
+    fn getitem(&self, key: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
+        Ok(wrap(self.expr.index(parse_index(key, &self.expr.shape)?)?))
+    }
+
     /// The same values cut into other chunks.
     fn rechunk(&self, chunks: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
         let chunks = parse_chunks(chunks, &self.expr.shape, self.expr.dtype)?;
@@ -396,6 +485,43 @@ impl ArrayCore {
             shape,
             chunks,
             dtype,
+        )))
+    }
+
+    /// Compute every block and keep them in memory: an array whose blocks
+    /// are the results (same name, chunks and dtype).
+    #[pyo3(signature = (scheduler, num_workers, progress=None))]
+    fn persist(
+        &self,
+        py: Python<'_>,
+        scheduler: Scheduler,
+        num_workers: usize,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<ArrayCore> {
+        let roots: Vec<Arc<Node>> = self.block_tasks().into_iter().map(|t| t.node).collect();
+        let (graph, outputs) = Graph::from_nodes(&roots);
+        let values = run_graph(
+            py,
+            graph,
+            outputs,
+            scheduler,
+            num_workers,
+            progress.as_ref(),
+        )?;
+        let blocks = values
+            .into_iter()
+            .map(|v| match v {
+                Value::Array(chunk) => Ok(chunk),
+                _ => Err(PyTypeError::new_err("an array block was expected")),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let e = &self.expr;
+        Ok(wrap(ArrayExpr::blocks(
+            e.name.clone(),
+            blocks,
+            e.shape.clone(),
+            e.chunks.clone(),
+            e.dtype,
         )))
     }
 

@@ -20,8 +20,11 @@ from ferrox.array.creation import (
     from_array,
     full,
     full_like,
+    moveaxis,
     ones,
     ones_like,
+    swapaxes,
+    transpose,
     zeros,
     zeros_like,
 )
@@ -55,5 +58,6 @@ __all__ = [
     "Array", "all", "amax", "amin", "any", "arange", "argmax", "argmin", "array", "asarray",
     "compute", "empty", "empty_like", "from_array", "full", "full_like", "max", "mean", "min",
     "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ones", "ones_like",
-    "prod", "random", "std", "sum", "var", "zeros", "zeros_like", *_ufuncs,
+    "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
+    "moveaxis", *_ufuncs,
 ]  # fmt: skip

@@ -166,6 +166,9 @@ class Array:
         arr = np.asarray(values[0])
         return Array(_core.ArrayCore.from_numpy(arr, self.chunks))
 
+    def __ferrox_persist__(self, scheduler: str, num_workers: int, progress: Any) -> Array:
+        return Array(self._core.persist(scheduler, num_workers, progress))
+
     def __ferrox_task__(self) -> Any:
         return self._core.task()
 
@@ -242,6 +245,24 @@ class Array:
     def astype(self, dtype: Any, **kwargs: Any) -> Array:
         """The array cast to ``dtype`` (NumPy's ``astype`` conversion rules)."""
         return Array(self._core.astype(dtype_name(dtype)))
+
+    def __getitem__(self, index: Any) -> Array:
+        return Array(self._core.getitem(index))
+
+    def __iter__(self) -> Any:
+        for i in range(len(self)):
+            yield self[i]
+
+    def transpose(self, *axes: Any) -> Array:
+        """The array with its axes permuted (reversed by default), like ``numpy.transpose``."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], tuple | list)):
+            axes = axes[0]
+        return Array(self._core.transpose(list(axes) if axes else None))
+
+    @property
+    def T(self) -> Array:  # noqa: N802 - NumPy's name
+        """The transposed array."""
+        return self.transpose()
 
     def rechunk(self, chunks: Any = "auto", **kwargs: Any) -> Array:
         """The same values cut into other ``chunks``."""

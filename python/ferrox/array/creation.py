@@ -150,7 +150,36 @@ def arange(*args: Any, chunks: Any = "auto", dtype: Any = None, **kwargs: Any) -
     return Array(_core.ArrayCore.arange(float(start), float(step), n, dtype_name(dtype), chunks))
 
 
+def transpose(a: Any, axes: Any = None) -> Array:
+    """``numpy.transpose``, lazily: the axes permuted (reversed by default).
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> fa.transpose(fa.ones((2, 3, 4), chunks=2), (1, 0, 2)).shape
+    (3, 2, 4)
+    """
+    return asarray(a).transpose(axes)
+
+
+def swapaxes(a: Any, axis1: int, axis2: int) -> Array:
+    """``numpy.swapaxes``, lazily."""
+    a = asarray(a)
+    axes = list(range(a.ndim))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return a.transpose(axes)
+
+
+def moveaxis(a: Any, source: int, destination: int) -> Array:
+    """``numpy.moveaxis`` for one axis, lazily."""
+    a = asarray(a)
+    order = list(range(a.ndim))
+    src = order.pop(source if source >= 0 else a.ndim + source)
+    order.insert(destination if destination >= 0 else a.ndim + destination, src)
+    return a.transpose(order)
+
+
 __all__ = [
     "arange", "array", "asarray", "empty", "empty_like", "from_array", "full", "full_like",
-    "ones", "ones_like", "zeros", "zeros_like",
+    "moveaxis", "ones", "ones_like", "swapaxes", "transpose", "zeros", "zeros_like",
 ]  # fmt: skip

@@ -1,0 +1,90 @@
+"""Transposes and basic indexing against NumPy (values) and dask (chunks)."""
+
+from __future__ import annotations
+
+import dask.array as dask_array
+import ferrox.array as fa
+import numpy as np
+import pytest
+from ferrox.testing import assert_eq
+from ferrox.testing.strategies import chunked_arrays
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+@st.composite
+def basic_index(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple:
+    items: list[object] = []
+    for n in shape:
+        kind = draw(st.sampled_from(["slice", "int", "full"] if n else ["slice", "full"]))
+        if kind == "int":
+            items.append(draw(st.integers(-n, n - 1)))
+        elif kind == "slice":
+            bound = st.none() | st.integers(-n - 2, n + 2)
+            step = draw(st.none() | st.integers(-4, 4).filter(bool))
+            items.append(slice(draw(bound), draw(bound), step))
+        else:
+            items.append(slice(None))
+        if draw(st.integers(0, 5)) == 0:
+            items.append(None)
+    if items and draw(st.booleans()):
+        cut = draw(st.integers(0, len(items)))
+        items = [*items[:cut], Ellipsis] + [i for i in items[cut:] if i is None]
+    return tuple(items)
+
+
+@given(data=chunked_arrays(min_dims=1), d=st.data())
+def test_basic_indexing_matches_numpy(data: tuple, d: st.DataObject) -> None:
+    x, chunks = data
+    index = d.draw(basic_index(x.shape))
+    assert_eq(fa.from_array(x, chunks=chunks)[index], x[index])
+
+
+@given(data=chunked_arrays(min_dims=1), d=st.data())
+def test_transpose_matches_numpy(data: tuple, d: st.DataObject) -> None:
+    x, chunks = data
+    axes = tuple(d.draw(st.permutations(range(x.ndim))))
+    a = fa.from_array(x, chunks=chunks)
+    assert_eq(a.transpose(axes), x.transpose(axes))
+    assert_eq(a.T, x.T)
+    assert_eq(fa.transpose(a), np.transpose(x))
+
+
+@pytest.mark.parametrize(
+    "index",
+    [np.s_[::2, ::3], np.s_[1:-1, 5], np.s_[::-1, 2:9:2], np.s_[None, 3, ...], np.s_[7:2:-2]],
+)
+def test_indexed_chunks_match_dask(index: object) -> None:
+    x = np.arange(100.0).reshape(10, 10)
+    f = fa.from_array(x, chunks=(4, 3))[index]
+    d = dask_array.from_array(x, chunks=(4, 3))[index]
+    assert f.chunks == d.chunks
+    assert_eq(f, x[index])
+
+
+def test_fused_slicing_and_reduction() -> None:
+    x = np.random.default_rng(0).random((400, 300))
+    a = fa.from_array(x, chunks=(100, 100))
+    assert_eq(a[::2, ::3].std(axis=1), x[::2, ::3].std(axis=1))
+    square = a[:300, :300]
+    assert_eq((square + square.T).sum(), (x[:300] + x[:300].T).sum())
+
+
+def test_swapaxes_and_moveaxis() -> None:
+    x = np.arange(24).reshape(2, 3, 4)
+    a = fa.from_array(x, chunks=2)
+    assert_eq(fa.swapaxes(a, 0, 2), np.swapaxes(x, 0, 2))
+    assert_eq(fa.moveaxis(a, 0, -1), np.moveaxis(x, 0, -1))
+
+
+def test_index_errors_match_numpy() -> None:
+    x = np.zeros((3, 4))
+    a = fa.from_array(x, chunks=2)
+    for bad in [np.s_[3], np.s_[0, 0, 0], np.s_[..., ...], np.s_[:, -5]]:
+        with pytest.raises(IndexError) as numpy_err:
+            x[bad]
+        with pytest.raises(IndexError) as ferrox_err:
+            a[bad]
+        assert str(ferrox_err.value) == str(numpy_err.value)
+    with pytest.raises(ValueError, match="axes don't match array"):
+        a.transpose((0,))
