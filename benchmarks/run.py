@@ -35,6 +35,7 @@ WORKLOADS: dict[str, list[str]] = {
     "array_chain": ["ferrox", "dask", "numpy"],
     "array_ops_transpose": ["ferrox", "dask", "numpy"],
     "array_ops_strided": ["ferrox", "dask", "numpy"],
+    "array_matmul": ["ferrox", "dask", "numpy"],
 }
 
 #: Workloads that are one script run with ``--kind``: name -> (script, kind).

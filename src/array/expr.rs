@@ -111,6 +111,8 @@ pub enum Kind {
         /// The permutation.
         axes: Vec<usize>,
     },
+    /// The matrix product of two 2-d arrays (inner chunks aligned).
+    MatMul(Arc<ArrayExpr>, Arc<ArrayExpr>),
     /// Basic indexing: per index position, the takes of each output block.
     Index {
         /// The input.
@@ -124,7 +126,10 @@ impl Kind {
     /// Whether each block depends only on the same block of the inputs (and
     /// can therefore be fused into its consumer).
     pub fn is_blockwise(&self) -> bool {
-        !matches!(self, Kind::Reduce { .. } | Kind::Rechunk(_))
+        !matches!(
+            self,
+            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..)
+        )
     }
 }
 
@@ -546,6 +551,34 @@ impl ArrayExpr {
                 input: self.clone(),
                 takes: all_takes,
             },
+        }))
+    }
+
+    /// `self @ other` for two 2-d arrays, rechunking `other`'s rows to
+    /// `self`'s column chunks.
+    pub fn matmul(self: &Arc<Self>, other: &Arc<ArrayExpr>) -> FxResult<Arc<ArrayExpr>> {
+        if self.shape.len() != 2 || other.shape.len() != 2 {
+            return Err(FxError::InvalidArgument(
+                "matmul of blocked arrays takes two 2-d arrays".into(),
+            ));
+        }
+        if self.shape[1] != other.shape[0] {
+            return Err(FxError::InvalidArgument(format!(
+                "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc \
+                 signature (n?,k),(k,m?)->(n?,m?) (size {} is different from {})",
+                other.shape[0], self.shape[1]
+            )));
+        }
+        let inner = chunks::unify_axis(&self.chunks[1], &other.chunks[0]);
+        let a = self.rechunk(vec![self.chunks[0].clone(), inner.clone()])?;
+        let b = other.rechunk(vec![inner, other.chunks[1].clone()])?;
+        let name = name("matmul", (&*a.name, &*b.name));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape: vec![a.shape[0], b.shape[1]],
+            chunks: vec![a.chunks[0].clone(), b.chunks[1].clone()],
+            dtype: super::linalg::matmul_dtype(a.dtype, b.dtype),
+            kind: Kind::MatMul(a, b),
         }))
     }
 

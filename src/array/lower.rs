@@ -310,6 +310,39 @@ impl Kernel for BlockKernel {
     }
 }
 
+/// One block of a matrix product: `sum_k left[k] @ right[k]`.
+pub struct MatMulBlock {
+    left: Vec<Program>,
+    right: Vec<Program>,
+    out: DType,
+}
+
+impl Kernel for MatMulBlock {
+    fn name(&self) -> &str {
+        "matmul"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let left = self
+            .left
+            .iter()
+            .map(|p| p.eval(inputs))
+            .collect::<FxResult<Vec<_>>>()?;
+        let right = self
+            .right
+            .iter()
+            .map(|p| p.eval(inputs))
+            .collect::<FxResult<Vec<_>>>()?;
+        let l: Vec<&ArrayChunk> = left.iter().map(|c| &**c).collect();
+        let r: Vec<&ArrayChunk> = right.iter().map(|c| &**c).collect();
+        Ok(Value::Array(Arc::new(super::linalg::matmul_blocks(
+            &l, &r, self.out,
+        )?)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// The chunk step of a reduction, on a fused block.
 pub struct ReduceChunk {
     op: ReduceOp,
@@ -496,6 +529,7 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         | Kind::Rechunk(input)
         | Kind::Transpose { input, .. }
         | Kind::Index { input, .. } => vec![input],
+        Kind::MatMul(a, b) => vec![a, b],
         _ => vec![],
     }
 }
@@ -532,6 +566,24 @@ impl Lowerer {
         let node = match &e.kind {
             Kind::Reduce { .. } => self.reduce_block(e, idx),
             Kind::Rechunk(input) => self.rechunk_block(e, input, idx),
+            Kind::MatMul(a, b) => {
+                let mut deps = Vec::new();
+                let k = a.numblocks()[1];
+                // Each input block feeds a whole row or column of output
+                // blocks: materialize it once instead of fusing it.
+                let mut input = |x: &Arc<ArrayExpr>, i: usize, j: usize| {
+                    deps.push(self.block(x, &[i, j]));
+                    Program::Input((deps.len() - 1) as u32)
+                };
+                let left = (0..k).map(|kk| input(a, idx[0], kk)).collect();
+                let right = (0..k).map(|kk| input(b, kk, idx[1])).collect();
+                let kernel = MatMulBlock {
+                    left,
+                    right,
+                    out: e.dtype,
+                };
+                Node::new(key(&e.name, idx), Op::Kernel(Arc::new(kernel)), deps)
+            }
             _ => {
                 let mut deps = Vec::new();
                 let program = self.program(e, idx, &mut deps, true);
@@ -676,7 +728,9 @@ impl Lowerer {
                 }
                 Program::Take(Box::new(self.program(input, &in_idx, deps, false)), chosen)
             }
-            Kind::Reduce { .. } | Kind::Rechunk(_) => unreachable!("not blockwise"),
+            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) => {
+                unreachable!("not blockwise")
+            }
         }
     }
 

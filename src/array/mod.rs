@@ -12,6 +12,7 @@ pub mod chunks;
 pub mod dtype;
 pub mod elementwise;
 pub mod expr;
+pub mod linalg;
 pub mod lower;
 pub mod random;
 pub mod reductions;

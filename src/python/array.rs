@@ -438,6 +438,11 @@ impl ArrayCore {
         Ok(wrap(self.expr.index(parse_index(key, &self.expr.shape)?)?))
     }
 
+    /// `self @ other` for 2-d arrays.
+    fn matmul(&self, other: &Bound<'_, ArrayCore>) -> PyResult<ArrayCore> {
+        Ok(wrap(self.expr.matmul(&other.get().expr)?))
+    }
+
     /// The same values cut into other chunks.
     fn rechunk(&self, chunks: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
         let chunks = parse_chunks(chunks, &self.expr.shape, self.expr.dtype)?;

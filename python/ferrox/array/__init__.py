@@ -9,7 +9,7 @@ Change ``import dask.array as da`` to ``import ferrox.array as da``::
 
 from __future__ import annotations
 
-from ferrox.array import random
+from ferrox.array import linalg, random
 from ferrox.array.core import Array
 from ferrox.array.creation import (
     arange,
@@ -28,6 +28,7 @@ from ferrox.array.creation import (
     zeros,
     zeros_like,
 )
+from ferrox.array.linalg import dot, matmul
 from ferrox.array.reductions import (
     all,
     amax,
@@ -59,5 +60,5 @@ __all__ = [
     "compute", "empty", "empty_like", "from_array", "full", "full_like", "max", "mean", "min",
     "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ones", "ones_like",
     "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
-    "moveaxis", *_ufuncs,
+    "moveaxis", "dot", "matmul", "linalg", *_ufuncs,
 ]  # fmt: skip

@@ -242,6 +242,20 @@ class Array:
             return NotImplemented
         return Array(self._core.binary(op, other_core, reflected))
 
+    def __matmul__(self, other: Any) -> Array:
+        from ferrox.array.linalg import matmul
+
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Array:
+        from ferrox.array.linalg import matmul
+
+        return matmul(other, self)
+
+    def dot(self, other: Any) -> Array:
+        """``self @ other``; see :func:`ferrox.array.dot`."""
+        return self.__matmul__(other)
+
     def astype(self, dtype: Any, **kwargs: Any) -> Array:
         """The array cast to ``dtype`` (NumPy's ``astype`` conversion rules)."""
         return Array(self._core.astype(dtype_name(dtype)))
