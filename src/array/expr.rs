@@ -111,6 +111,13 @@ pub enum Kind {
         /// The permutation.
         axes: Vec<usize>,
     },
+    /// A Python function applied to corresponding blocks of the inputs.
+    MapBlocks {
+        /// The call; its dependencies are the inputs' blocks, in order.
+        call: Arc<crate::executor::pytask::PyCall>,
+        /// The input arrays (same block grid).
+        inputs: Vec<Arc<ArrayExpr>>,
+    },
     /// The matrix product of two 2-d arrays (inner chunks aligned).
     MatMul(Arc<ArrayExpr>, Arc<ArrayExpr>),
     /// Basic indexing: per index position, the takes of each output block.
@@ -128,7 +135,7 @@ impl Kind {
     pub fn is_blockwise(&self) -> bool {
         !matches!(
             self,
-            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..)
+            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) | Kind::MapBlocks { .. }
         )
     }
 }
@@ -579,6 +586,58 @@ impl ArrayExpr {
             chunks: vec![a.chunks[0].clone(), b.chunks[1].clone()],
             dtype: super::linalg::matmul_dtype(a.dtype, b.dtype),
             kind: Kind::MatMul(a, b),
+        }))
+    }
+
+    /// A Python function mapped over corresponding blocks of `inputs`,
+    /// giving blocks of `chunks` and `dtype`. Inputs are rechunked to the
+    /// first one's chunks.
+    pub fn map_blocks(
+        name: &str,
+        call: crate::executor::pytask::PyCall,
+        inputs: Vec<Arc<ArrayExpr>>,
+        chunks: Chunks,
+        dtype: DType,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let first = inputs.first().ok_or_else(|| {
+            FxError::InvalidArgument("map_blocks needs at least one array".into())
+        })?;
+        let grid = first.numblocks();
+        let inputs = inputs
+            .iter()
+            .map(|a| {
+                if a.shape == first.shape {
+                    a.rechunk(first.chunks.clone())
+                } else if a.numblocks() == grid {
+                    Ok(a.clone())
+                } else {
+                    Err(FxError::InvalidArgument(format!(
+                        "map_blocks arrays must have the same block grid, got {:?} and {:?}",
+                        grid,
+                        a.numblocks()
+                    )))
+                }
+            })
+            .collect::<FxResult<Vec<_>>>()?;
+        if chunks::numblocks(&chunks) != grid {
+            return Err(FxError::InvalidArgument(format!(
+                "`chunks` must give {:?} blocks, like the inputs, got {:?}",
+                grid,
+                chunks::numblocks(&chunks)
+            )));
+        }
+        let shape = chunks.iter().map(|c| c.iter().sum()).collect();
+        let mut call = call;
+        call.to_array = Some(dtype);
+        Ok(Arc::new(ArrayExpr {
+            name: Arc::from(name),
+            shape,
+            chunks,
+            dtype,
+            kind: Kind::MapBlocks {
+                call: Arc::new(call),
+                inputs,
+            },
         }))
     }
 

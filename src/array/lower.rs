@@ -530,6 +530,7 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         | Kind::Transpose { input, .. }
         | Kind::Index { input, .. } => vec![input],
         Kind::MatMul(a, b) => vec![a, b],
+        Kind::MapBlocks { inputs, .. } => inputs.iter().collect(),
         _ => vec![],
     }
 }
@@ -566,6 +567,10 @@ impl Lowerer {
         let node = match &e.kind {
             Kind::Reduce { .. } => self.reduce_block(e, idx),
             Kind::Rechunk(input) => self.rechunk_block(e, input, idx),
+            Kind::MapBlocks { call, inputs } => {
+                let deps = inputs.iter().map(|a| self.block(a, idx)).collect();
+                Node::new(key(&e.name, idx), Op::Python(call.clone()), deps)
+            }
             Kind::MatMul(a, b) => {
                 let mut deps = Vec::new();
                 let k = a.numblocks()[1];
@@ -728,7 +733,7 @@ impl Lowerer {
                 }
                 Program::Take(Box::new(self.program(input, &in_idx, deps, false)), chosen)
             }
-            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) => {
+            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) | Kind::MapBlocks { .. } => {
                 unreachable!("not blockwise")
             }
         }

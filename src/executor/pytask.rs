@@ -12,8 +12,9 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySet, PyTuple};
 
+use crate::array::dtype::DType;
 use crate::error::TaskError;
-use crate::python::convert::value_to_py;
+use crate::python::convert::{numpy_to_chunk, value_to_py};
 use crate::value::Value;
 
 /// A Python object held by the executor.
@@ -52,6 +53,9 @@ pub struct PyCall {
     pub args: Vec<Arg>,
     /// Keyword arguments (keys are `str` objects).
     pub kwargs: Vec<(Py<PyAny>, Arg)>,
+    /// Convert the result to an array block of this dtype (`map_blocks`),
+    /// so native kernels downstream can read it without the GIL.
+    pub to_array: Option<DType>,
 }
 
 /// Run `f` with this thread attached to the interpreter (holding the GIL).
@@ -63,9 +67,14 @@ pub fn attached<R>(f: impl FnOnce() -> R) -> R {
 /// Call `call` on the given dependency values.
 pub fn call(call: &PyCall, inputs: &[Value]) -> Result<Value, TaskError> {
     Python::attach(|py| {
-        evaluate(py, call, inputs)
-            .map(|obj| Value::Py(Arc::new(PyValue(obj.unbind()))))
-            .map_err(|err| TaskError::Python(Box::new(err)))
+        let result = evaluate(py, call, inputs).and_then(|obj| match call.to_array {
+            None => Ok(Value::Py(Arc::new(PyValue(obj.unbind())))),
+            Some(dtype) => {
+                let arr = py.import("numpy")?.call_method1("asarray", (obj,))?;
+                Ok(Value::Array(Arc::new(numpy_to_chunk(&arr)?.astype(dtype))))
+            }
+        });
+        result.map_err(|err| TaskError::Python(Box::new(err)))
     })
 }
 

@@ -26,6 +26,7 @@ use crate::array::lower::Lowerer;
 use crate::array::random::Dist;
 use crate::array::reductions::ReduceOp;
 use crate::array::structure::AxisIndex;
+use crate::executor::pytask::{Arg, PyCall};
 use crate::graph::{Graph, Node};
 use crate::value::Value;
 
@@ -436,6 +437,49 @@ impl ArrayCore {
     /// Basic indexing: ints, slices, `None` and `...`.
     fn getitem(&self, key: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
         Ok(wrap(self.expr.index(parse_index(key, &self.expr.shape)?)?))
+    }
+
+    /// `func(*args, **kwargs)` on corresponding blocks, where each
+    /// `ArrayCore` in `args` stands for its block; the result blocks have
+    /// `chunks` and `dtype`.
+    #[staticmethod]
+    #[pyo3(signature = (name, func, args, kwargs, chunks, dtype))]
+    fn map_blocks(
+        name: &str,
+        func: Py<PyAny>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: &Bound<'_, pyo3::types::PyDict>,
+        chunks: Vec<Vec<usize>>,
+        dtype: &str,
+    ) -> PyResult<ArrayCore> {
+        let mut inputs = Vec::new();
+        let template = args
+            .iter()
+            .map(|a| match a.cast::<ArrayCore>() {
+                Ok(core) => {
+                    inputs.push(core.get().expr.clone());
+                    Arg::Dep((inputs.len() - 1) as u32)
+                }
+                Err(_) => Arg::Lit(a.unbind()),
+            })
+            .collect();
+        let kw = kwargs
+            .iter()
+            .map(|(k, v)| (k.unbind(), Arg::Lit(v.unbind())))
+            .collect();
+        let call = PyCall {
+            func: Some(func),
+            args: template,
+            kwargs: kw,
+            to_array: None,
+        };
+        Ok(wrap(ArrayExpr::map_blocks(
+            name,
+            call,
+            inputs,
+            chunks,
+            dtype_arg(dtype)?,
+        )?))
     }
 
     /// `self @ other` for 2-d arrays.

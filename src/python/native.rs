@@ -139,6 +139,7 @@ impl<'py> DictReader<'_, 'py> {
             func: Some(func),
             args,
             kwargs: Vec::new(),
+            to_array: None,
         })
     }
 
@@ -181,6 +182,7 @@ impl<'py> DictReader<'_, 'py> {
                     func: None,
                     args: vec![arg],
                     kwargs: Vec::new(),
+                    to_array: None,
                 })),
             }
         };

@@ -152,6 +152,7 @@ impl TaskCore {
             func,
             args,
             kwargs: kw,
+            to_array: None,
         }));
         Ok(TaskCore {
             node: Node::new(key, op, walker.deps),

@@ -10,6 +10,7 @@ Change ``import dask.array as da`` to ``import ferrox.array as da``::
 from __future__ import annotations
 
 from ferrox.array import linalg, random
+from ferrox.array.blockwise import map_blocks
 from ferrox.array.core import Array
 from ferrox.array.creation import (
     arange,
@@ -60,5 +61,5 @@ __all__ = [
     "compute", "empty", "empty_like", "from_array", "full", "full_like", "max", "mean", "min",
     "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ones", "ones_like",
     "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
-    "moveaxis", "dot", "matmul", "linalg", *_ufuncs,
+    "moveaxis", "dot", "matmul", "linalg", "map_blocks", *_ufuncs,
 ]  # fmt: skip

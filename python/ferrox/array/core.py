@@ -256,6 +256,12 @@ class Array:
         """``self @ other``; see :func:`ferrox.array.dot`."""
         return self.__matmul__(other)
 
+    def map_blocks(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Array:
+        """``func`` applied to every block; see :func:`ferrox.array.map_blocks`."""
+        from ferrox.array.blockwise import map_blocks
+
+        return map_blocks(func, self, *args, **kwargs)
+
     def astype(self, dtype: Any, **kwargs: Any) -> Array:
         """The array cast to ``dtype`` (NumPy's ``astype`` conversion rules)."""
         return Array(self._core.astype(dtype_name(dtype)))
