@@ -118,6 +118,13 @@ pub enum Kind {
         /// The input arrays (same block grid).
         inputs: Vec<Arc<ArrayExpr>>,
     },
+    /// Arrays joined along an axis (same dtype and chunks on other axes).
+    Concatenate {
+        /// The inputs, in order.
+        inputs: Vec<Arc<ArrayExpr>>,
+        /// The axis they are joined along.
+        axis: usize,
+    },
     /// The matrix product of two 2-d arrays (inner chunks aligned).
     MatMul(Arc<ArrayExpr>, Arc<ArrayExpr>),
     /// Basic indexing: per index position, the takes of each output block.
@@ -638,6 +645,80 @@ impl ArrayExpr {
                 call: Arc::new(call),
                 inputs,
             },
+        }))
+    }
+
+    /// Join `inputs` along `axis`, like `numpy.concatenate`.
+    pub fn concatenate(inputs: Vec<Arc<ArrayExpr>>, axis: i64) -> FxResult<Arc<ArrayExpr>> {
+        let first = inputs.first().ok_or_else(|| {
+            FxError::InvalidArgument("need at least one array to concatenate".into())
+        })?;
+        let ndim = first.shape.len();
+        if ndim == 0 {
+            return Err(FxError::InvalidArgument(
+                "zero-dimensional arrays cannot be concatenated".into(),
+            ));
+        }
+        let axis = normalize_axis(axis, ndim)?;
+        for (i, a) in inputs.iter().enumerate().skip(1) {
+            if a.shape.len() != ndim {
+                return Err(FxError::InvalidArgument(format!(
+                    "all the input arrays must have same number of dimensions, but the array at \
+                     index 0 has {ndim} dimension(s) and the array at index {i} has {} dimension(s)",
+                    a.shape.len()
+                )));
+            }
+            for d in (0..ndim).filter(|&d| d != axis) {
+                if a.shape[d] != first.shape[d] {
+                    return Err(FxError::InvalidArgument(format!(
+                        "all the input array dimensions except for the concatenation axis must \
+                         match exactly, but along dimension {d}, the array at index 0 has size {} \
+                         and the array at index {i} has size {}",
+                        first.shape[d], a.shape[d]
+                    )));
+                }
+            }
+        }
+        let dtype = inputs
+            .iter()
+            .map(|a| a.dtype)
+            .reduce(DType::promote)
+            .expect("one input");
+        // Common chunks on the other axes; the joined axis keeps each input's.
+        let mut common: Chunks = first.chunks.clone();
+        for a in &inputs[1..] {
+            for d in (0..ndim).filter(|&d| d != axis) {
+                common[d] = chunks::unify_axis(&common[d], &a.chunks[d]);
+            }
+        }
+        let inputs = inputs
+            .iter()
+            .map(|a| {
+                let mut want = common.clone();
+                want[axis] = a.chunks[axis].clone();
+                let a = a.rechunk(want)?;
+                if a.dtype == dtype {
+                    Ok(a)
+                } else {
+                    ArrayExpr::map(MapOp::AsType(dtype), vec![Operand::Array(a)])
+                }
+            })
+            .collect::<FxResult<Vec<_>>>()?;
+        let mut chunks = common;
+        chunks[axis] = inputs
+            .iter()
+            .flat_map(|a| a.chunks[axis].iter().copied())
+            .collect();
+        let mut shape = first.shape.clone();
+        shape[axis] = inputs.iter().map(|a| a.shape[axis]).sum();
+        let names: Vec<&str> = inputs.iter().map(|a| &*a.name).collect();
+        let name = name("concatenate", (names, axis));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape,
+            chunks,
+            dtype,
+            kind: Kind::Concatenate { inputs, axis },
         }))
     }
 

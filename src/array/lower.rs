@@ -530,7 +530,9 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         | Kind::Transpose { input, .. }
         | Kind::Index { input, .. } => vec![input],
         Kind::MatMul(a, b) => vec![a, b],
-        Kind::MapBlocks { inputs, .. } => inputs.iter().collect(),
+        Kind::MapBlocks { inputs, .. } | Kind::Concatenate { inputs, .. } => {
+            inputs.iter().collect()
+        }
         _ => vec![],
     }
 }
@@ -732,6 +734,25 @@ impl Lowerer {
                     chosen.push(pick);
                 }
                 Program::Take(Box::new(self.program(input, &in_idx, deps, false)), chosen)
+            }
+            Kind::Concatenate { inputs, axis } => {
+                // Find the input holding output block idx[axis].
+                let mut local = idx[*axis];
+                let input = inputs
+                    .iter()
+                    .find(|a| {
+                        let n = a.chunks[*axis].len();
+                        if local < n {
+                            true
+                        } else {
+                            local -= n;
+                            false
+                        }
+                    })
+                    .expect("block index within the joined axis");
+                let mut in_idx = idx.to_vec();
+                in_idx[*axis] = local;
+                self.program(input, &in_idx, deps, false)
             }
             Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) | Kind::MapBlocks { .. } => {
                 unreachable!("not blockwise")

@@ -482,6 +482,13 @@ impl ArrayCore {
         )?))
     }
 
+    /// `numpy.concatenate(arrays, axis)`.
+    #[staticmethod]
+    fn concatenate(arrays: Vec<Bound<'_, ArrayCore>>, axis: i64) -> PyResult<ArrayCore> {
+        let inputs = arrays.iter().map(|a| a.get().expr.clone()).collect();
+        Ok(wrap(ArrayExpr::concatenate(inputs, axis)?))
+    }
+
     /// `self @ other` for 2-d arrays.
     fn matmul(&self, other: &Bound<'_, ArrayCore>) -> PyResult<ArrayCore> {
         Ok(wrap(self.expr.matmul(&other.get().expr)?))

@@ -88,3 +88,26 @@ def test_index_errors_match_numpy() -> None:
         assert str(ferrox_err.value) == str(numpy_err.value)
     with pytest.raises(ValueError, match="axes don't match array"):
         a.transpose((0,))
+
+
+@given(data=chunked_arrays(min_dims=1, max_dims=3, nan=False), d=st.data())
+def test_concatenate_and_stack_match_numpy(data: tuple, d: st.DataObject) -> None:
+    x, chunks = data
+    axis = d.draw(st.integers(-x.ndim, x.ndim - 1))
+    other = (x * 2).astype(d.draw(st.sampled_from([x.dtype.name, "float64"])))
+    a = fa.from_array(x, chunks=chunks)
+    b = fa.from_array(other, chunks=d.draw(st.sampled_from([chunks, "auto"])))
+    assert_eq(fa.concatenate([a, b, a], axis=axis), np.concatenate([x, other, x], axis=axis))
+    assert_eq(fa.stack([a, b], axis=axis), np.stack([x, other], axis=axis))
+
+
+def test_concatenate_errors_match_numpy() -> None:
+    x, y = np.ones((2, 3)), np.ones((2, 4))
+    for args in ([x, y], [x, np.ones(3)]):
+        with pytest.raises(ValueError) as numpy_err:
+            np.concatenate(args, axis=0)
+        with pytest.raises(ValueError) as ferrox_err:
+            fa.concatenate([fa.from_array(a, chunks=1) for a in args], axis=0)
+        assert str(ferrox_err.value) == str(numpy_err.value)
+    with pytest.raises(ValueError, match="same shape"):
+        fa.stack([fa.ones(2), fa.ones(3)])

@@ -16,6 +16,7 @@ from ferrox.array.creation import (
     arange,
     array,
     asarray,
+    concatenate,
     empty,
     empty_like,
     from_array,
@@ -24,6 +25,7 @@ from ferrox.array.creation import (
     moveaxis,
     ones,
     ones_like,
+    stack,
     swapaxes,
     transpose,
     zeros,
@@ -61,5 +63,5 @@ __all__ = [
     "compute", "empty", "empty_like", "from_array", "full", "full_like", "max", "mean", "min",
     "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ones", "ones_like",
     "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
-    "moveaxis", "dot", "matmul", "linalg", "map_blocks", *_ufuncs,
+    "moveaxis", "dot", "matmul", "linalg", "map_blocks", "concatenate", "stack", *_ufuncs,
 ]  # fmt: skip

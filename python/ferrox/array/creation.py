@@ -150,6 +150,45 @@ def arange(*args: Any, chunks: Any = "auto", dtype: Any = None, **kwargs: Any) -
     return Array(_core.ArrayCore.arange(float(start), float(step), n, dtype_name(dtype), chunks))
 
 
+def concatenate(seq: Any, axis: int | None = 0) -> Array:
+    """``numpy.concatenate``, lazily: the arrays joined along ``axis``.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> a = fa.from_array(np.arange(4), chunks=2)
+    >>> fa.concatenate([a, a + 10]).compute()
+    array([ 0,  1,  2,  3, 10, 11, 12, 13])
+    """
+    arrays = [asarray(a) for a in seq]
+    if axis is None:
+        raise NotImplementedError("concatenate(..., axis=None) needs reshape, not supported yet")
+    return Array(_core.ArrayCore.concatenate([a._core for a in arrays], axis))
+
+
+def stack(seq: Any, axis: int = 0) -> Array:
+    """``numpy.stack``, lazily: the arrays joined along a new axis.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> fa.stack([fa.ones(2, chunks=1), fa.zeros(2, chunks=1)]).compute()
+    array([[1., 1.],
+           [0., 0.]])
+    """
+    arrays = [asarray(a) for a in seq]
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    if any(a.shape != arrays[0].shape for a in arrays):
+        raise ValueError("all input arrays must have the same shape")
+    ndim = arrays[0].ndim + 1
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+    axis = axis % ndim
+    expanded = [a[(slice(None),) * axis + (None,)] for a in arrays]
+    return concatenate(expanded, axis=axis)
+
+
 def transpose(a: Any, axes: Any = None) -> Array:
     """``numpy.transpose``, lazily: the axes permuted (reversed by default).
 
@@ -181,5 +220,6 @@ def moveaxis(a: Any, source: int, destination: int) -> Array:
 
 __all__ = [
     "arange", "array", "asarray", "empty", "empty_like", "from_array", "full", "full_like",
-    "moveaxis", "ones", "ones_like", "swapaxes", "transpose", "zeros", "zeros_like",
+    "concatenate", "moveaxis", "ones", "ones_like", "stack", "swapaxes", "transpose", "zeros",
+    "zeros_like",
 ]  # fmt: skip
