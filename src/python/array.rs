@@ -15,7 +15,7 @@ use pyo3::types::{
 };
 
 use super::convert::{numpy_to_chunk, Scheduler};
-use super::gil::run_graph;
+use super::gil::run_nodes;
 use super::task::{graph_to_dict, TaskCore};
 use crate::array::chunk::ArrayChunk;
 use crate::array::chunks::{self, AxisChunks, Chunks};
@@ -555,15 +555,7 @@ impl ArrayCore {
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<ArrayCore> {
         let roots: Vec<Arc<Node>> = self.block_tasks().into_iter().map(|t| t.node).collect();
-        let (graph, outputs) = Graph::from_nodes(&roots);
-        let values = run_graph(
-            py,
-            graph,
-            outputs,
-            scheduler,
-            num_workers,
-            progress.as_ref(),
-        )?;
+        let values = run_nodes(py, &roots, scheduler, num_workers, progress.as_ref())?;
         let blocks = values
             .into_iter()
             .map(|v| match v {

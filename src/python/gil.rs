@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 
 use super::convert::Scheduler;
 use crate::executor::Run;
-use crate::graph::Graph;
+use crate::graph::{Graph, Node};
 use crate::value::Value;
 
 /// How often a waiting compute wakes to check signals and report progress.
@@ -65,4 +65,16 @@ pub fn run_graph(
             }
         }
     }
+}
+
+/// Flatten the graphs below `roots` and run them; the roots' values, in order.
+pub fn run_nodes(
+    py: Python<'_>,
+    roots: &[Arc<Node>],
+    scheduler: Scheduler,
+    num_workers: usize,
+    progress: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<Value>> {
+    let (graph, outputs) = Graph::from_nodes(roots);
+    run_graph(py, graph, outputs, scheduler, num_workers, progress)
 }

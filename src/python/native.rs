@@ -13,7 +13,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use super::convert::{py_to_value, value_to_py, KeyReader, Scheduler};
+use super::convert::{py_to_value, value_into_py, value_to_py, KeyReader, Scheduler};
 use super::gil::run_graph;
 use crate::executor::native::{NativeArg, NativeCall, NativeOp};
 use crate::executor::pytask::{Arg, PyCall};
@@ -225,7 +225,7 @@ pub fn get(
         progress.as_ref(),
     )?;
     values
-        .iter()
-        .map(|v| Ok(value_to_py(py, v)?.unbind()))
+        .into_iter()
+        .map(|v| Ok(value_into_py(py, v)?.unbind()))
         .collect()
 }

@@ -18,7 +18,7 @@ use pyo3::types::{
 };
 
 use super::convert::{key_to_py, py_to_value, value_into_py, value_to_py, KeyReader, Scheduler};
-use super::gil::run_graph;
+use super::gil::run_nodes;
 use super::native::NativeOpCore;
 use crate::executor::native::{NativeArg, NativeCall};
 use crate::executor::pytask::{Arg, PyCall};
@@ -201,15 +201,7 @@ pub fn compute(
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Vec<Py<PyAny>>> {
     let roots: Vec<Arc<Node>> = cores.iter().map(|c| c.get().node.clone()).collect();
-    let (graph, outputs) = Graph::from_nodes(&roots);
-    let values = run_graph(
-        py,
-        graph,
-        outputs,
-        scheduler,
-        num_workers,
-        progress.as_ref(),
-    )?;
+    let values = run_nodes(py, &roots, scheduler, num_workers, progress.as_ref())?;
     values
         .into_iter()
         .map(|v| Ok(value_into_py(py, v)?.unbind()))
