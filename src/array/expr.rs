@@ -78,12 +78,30 @@ pub enum Kind {
     },
     /// Every element equal to a value (a 0-d chunk of the dtype).
     Full(ArrayChunk),
-    /// `start + i * step` along the only axis.
+    /// `start + i * step` along the only axis: `arange` (with NumPy's fill,
+    /// which steps by `(start + step) - start`) or `linspace` (whose last
+    /// value is replaced by the exact endpoint).
     Arange {
         /// First value.
         start: f64,
         /// Difference between neighbours.
         step: f64,
+        /// The exact last value, if any.
+        last: Option<f64>,
+        /// Whether values follow `numpy.arange`'s fill.
+        arange_fill: bool,
+    },
+    /// Ones on the `k`-th diagonal, zeros elsewhere (2-d).
+    Eye {
+        /// Diagonal offset (positive: above the main diagonal).
+        k: i64,
+    },
+    /// One block: the value of a task (a Delayed), converted to an array.
+    FromTask {
+        /// The task; its value is passed to `call`, which converts it.
+        node: Arc<crate::graph::Node>,
+        /// `numpy.asarray` applied to the task's value.
+        call: Arc<crate::executor::pytask::PyCall>,
     },
     /// An elementwise operation.
     Map(MapOp, Vec<Operand>),
@@ -142,7 +160,11 @@ impl Kind {
     pub fn is_blockwise(&self) -> bool {
         !matches!(
             self,
-            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) | Kind::MapBlocks { .. }
+            Kind::Reduce { .. }
+                | Kind::Rechunk(_)
+                | Kind::MatMul(..)
+                | Kind::MapBlocks { .. }
+                | Kind::FromTask { .. }
         )
     }
 }
@@ -274,8 +296,101 @@ impl ArrayExpr {
             dtype,
             shape,
             chunks,
-            kind: Kind::Arange { start, step },
+            kind: Kind::Arange {
+                start,
+                step,
+                last: None,
+                arange_fill: true,
+            },
         }))
+    }
+
+    /// `num` values from `start` to `stop` (included if `endpoint`), as
+    /// `numpy.linspace` computes them.
+    pub fn linspace(
+        start: f64,
+        stop: f64,
+        num: usize,
+        endpoint: bool,
+        dtype: DType,
+        chunks: Chunks,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let shape = vec![num];
+        chunks::validate(&chunks, &shape)?;
+        let div = if endpoint { num.saturating_sub(1) } else { num };
+        // NumPy: `i * (delta / div) + start`, or `i * delta + start` when
+        // there is no division (num <= 1).
+        let delta = stop - start;
+        let step = if div > 0 { delta / div as f64 } else { delta };
+        let last = (endpoint && num > 1).then_some(stop);
+        let name = name(
+            "linspace",
+            (
+                start.to_bits(),
+                stop.to_bits(),
+                num,
+                endpoint,
+                dtype,
+                &chunks,
+            ),
+        );
+        let kind = Kind::Arange {
+            start,
+            step,
+            last,
+            arange_fill: false,
+        };
+        Ok(Arc::new(ArrayExpr {
+            name,
+            dtype,
+            shape,
+            chunks,
+            kind,
+        }))
+    }
+
+    /// An `n` x `m` array with ones on the `k`-th diagonal.
+    pub fn eye(
+        n: usize,
+        m: usize,
+        k: i64,
+        dtype: DType,
+        chunks: Chunks,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let shape = vec![n, m];
+        chunks::validate(&chunks, &shape)?;
+        let name = name("eye", (n, m, k, dtype, &chunks));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            dtype,
+            shape,
+            chunks,
+            kind: Kind::Eye { k },
+        }))
+    }
+
+    /// One block holding the value of `node` (a task), converted by `call`.
+    pub fn from_task(
+        node: Arc<crate::graph::Node>,
+        call: crate::executor::pytask::PyCall,
+        shape: Vec<usize>,
+        dtype: DType,
+    ) -> Arc<ArrayExpr> {
+        let chunks: Chunks = shape.iter().map(|&n| vec![n]).collect();
+        let name = name("from-value", (node.key.to_string(), &shape, dtype));
+        let mut call = call;
+        call.to_array = Some(dtype);
+        let kind = Kind::FromTask {
+            node,
+            call: Arc::new(call),
+        };
+        Arc::new(ArrayExpr {
+            name,
+            shape,
+            chunks,
+            dtype,
+            kind,
+        })
     }
 
     /// The same values cut into `chunks`.

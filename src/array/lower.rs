@@ -60,14 +60,25 @@ pub enum Program {
         /// Block shape.
         shape: Vec<usize>,
     },
-    /// `start + i * step` for `i` in `0..len`, as `dtype`.
+    /// Elements `first..first + len` of an `arange` / `linspace`.
     Arange {
-        /// First value of the block.
-        start: f64,
-        /// Step.
-        step: f64,
+        /// The sequence.
+        seq: Sequence,
+        /// Global index of the block's first element.
+        first: usize,
         /// Block length.
         len: usize,
+        /// Output dtype.
+        dtype: DType,
+    },
+    /// A block of `eye`: ones where `col - row == k`.
+    Eye {
+        /// Global (row, column) of the block's corner.
+        at: (usize, usize),
+        /// Block shape.
+        shape: (usize, usize),
+        /// Diagonal offset.
+        k: i64,
         /// Output dtype.
         dtype: DType,
     },
@@ -77,6 +88,35 @@ pub enum Program {
     Transpose(Box<Program>, Vec<usize>),
     /// A region of a block (basic indexing).
     Take(Box<Program>, Vec<super::structure::Take>),
+}
+
+/// An arithmetic sequence as `numpy.arange` or `numpy.linspace` computes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Sequence {
+    /// First value.
+    pub start: f64,
+    /// Step.
+    pub step: f64,
+    /// Index and exact value of the last element (`linspace`'s endpoint).
+    pub last: Option<(usize, f64)>,
+    /// NumPy's `arange` fill: element 1 is `start + step`, element `i > 1` is
+    /// `start + i * ((start + step) - start)`.
+    pub arange_fill: bool,
+}
+
+impl Sequence {
+    fn value(&self, i: usize) -> f64 {
+        if let Some((n, v)) = self.last {
+            if n == i {
+                return v;
+            }
+        }
+        if self.arange_fill && i >= 2 {
+            let delta = (self.start + self.step) - self.start;
+            return self.start + i as f64 * delta;
+        }
+        self.start + i as f64 * self.step
+    }
 }
 
 /// Elements per tile when a block is evaluated a few rows at a time, so the
@@ -111,6 +151,7 @@ impl Program {
             Program::Slice { ranges, .. } => ranges.iter().map(|(a, b)| b - a).collect(),
             Program::Random { shape, .. } | Program::Full { shape, .. } => shape.clone(),
             Program::Arange { len, .. } => vec![*len],
+            Program::Eye { shape, .. } => vec![shape.0, shape.1],
             Program::Map(..) | Program::Transpose(..) | Program::Take(..) => return None,
         })
     }
@@ -199,10 +240,10 @@ impl Program {
                 .into_owned()
             }
             Program::Arange {
-                start, step, dtype, ..
+                seq, first, dtype, ..
             } => Program::Arange {
-                start: start + step * r0 as f64,
-                step: *step,
+                seq: *seq,
+                first: first + r0,
                 len: r1 - r0,
                 dtype: *dtype,
             }
@@ -241,17 +282,28 @@ impl Program {
                 Elem::wrap(ArrayD::from_elem(IxDyn(shape), x))
             })),
             Program::Arange {
-                start,
-                step,
+                seq,
+                first,
                 len,
                 dtype,
             } => {
-                let values = ArrayD::from_shape_fn(IxDyn(&[*len]), |i| start + step * i[0] as f64);
+                let values = ArrayD::from_shape_fn(IxDyn(&[*len]), |i| seq.value(first + i[0]));
                 Cow::Owned(if dtype.is_int() {
                     ArrayChunk::I64(values.mapv(|v| v as i64)).astype(*dtype)
                 } else {
                     ArrayChunk::F64(values).astype(*dtype)
                 })
+            }
+            Program::Eye {
+                at,
+                shape,
+                k,
+                dtype,
+            } => {
+                let values = ArrayD::from_shape_fn(IxDyn(&[shape.0, shape.1]), |ix| {
+                    ((at.1 + ix[1]) as i64 - (at.0 + ix[0]) as i64 == *k) as i64
+                });
+                Cow::Owned(ArrayChunk::I64(values).astype(*dtype))
             }
             Program::Transpose(inner, axes) => {
                 Cow::Owned(super::structure::transpose(&*inner.eval(inputs)?, axes))
@@ -530,6 +582,7 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         | Kind::Transpose { input, .. }
         | Kind::Index { input, .. } => vec![input],
         Kind::MatMul(a, b) => vec![a, b],
+        Kind::FromTask { .. } => vec![],
         Kind::MapBlocks { inputs, .. } | Kind::Concatenate { inputs, .. } => {
             inputs.iter().collect()
         }
@@ -569,6 +622,11 @@ impl Lowerer {
         let node = match &e.kind {
             Kind::Reduce { .. } => self.reduce_block(e, idx),
             Kind::Rechunk(input) => self.rechunk_block(e, input, idx),
+            Kind::FromTask { node, call } => Node::new(
+                key(&e.name, idx),
+                Op::Python(call.clone()),
+                vec![node.clone()],
+            ),
             Kind::MapBlocks { call, inputs } => {
                 let deps = inputs.iter().map(|a| self.block(a, idx)).collect();
                 Node::new(key(&e.name, idx), Op::Python(call.clone()), deps)
@@ -668,15 +726,28 @@ impl Lowerer {
                 value: v.clone(),
                 shape,
             },
-            Kind::Arange { start, step } => {
-                let off = offsets(&e.chunks[0])[idx[0]];
-                Program::Arange {
-                    start: start + step * off as f64,
+            Kind::Arange {
+                start,
+                step,
+                last,
+                arange_fill,
+            } => Program::Arange {
+                seq: Sequence {
+                    start: *start,
                     step: *step,
-                    len: shape[0],
-                    dtype: e.dtype,
-                }
-            }
+                    last: last.map(|v| (e.shape[0] - 1, v)),
+                    arange_fill: *arange_fill,
+                },
+                first: offsets(&e.chunks[0])[idx[0]],
+                len: shape[0],
+                dtype: e.dtype,
+            },
+            Kind::Eye { k } => Program::Eye {
+                at: (offsets(&e.chunks[0])[idx[0]], offsets(&e.chunks[1])[idx[1]]),
+                shape: (shape[0], shape[1]),
+                k: *k,
+                dtype: e.dtype,
+            },
             Kind::Map(op, operands) => {
                 let ndim = e.shape.len();
                 let args = operands
@@ -754,7 +825,11 @@ impl Lowerer {
                 in_idx[*axis] = local;
                 self.program(input, &in_idx, deps, false)
             }
-            Kind::Reduce { .. } | Kind::Rechunk(_) | Kind::MatMul(..) | Kind::MapBlocks { .. } => {
+            Kind::FromTask { .. }
+            | Kind::Reduce { .. }
+            | Kind::Rechunk(_)
+            | Kind::MatMul(..)
+            | Kind::MapBlocks { .. } => {
                 unreachable!("not blockwise")
             }
         }

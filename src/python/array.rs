@@ -314,6 +314,61 @@ impl ArrayCore {
         Ok(wrap(ArrayExpr::arange(start, step, n, dtype, chunks)?))
     }
 
+    /// `numpy.linspace(start, stop, num, endpoint)` as `dtype`.
+    #[staticmethod]
+    fn linspace(
+        start: f64,
+        stop: f64,
+        num: usize,
+        endpoint: bool,
+        dtype: &str,
+        chunks: &Bound<'_, PyAny>,
+    ) -> PyResult<ArrayCore> {
+        let dtype = dtype_arg(dtype)?;
+        let chunks = parse_chunks(chunks, &[num], dtype)?;
+        Ok(wrap(ArrayExpr::linspace(
+            start, stop, num, endpoint, dtype, chunks,
+        )?))
+    }
+
+    /// `numpy.eye(n, m, k)` as `dtype`.
+    #[staticmethod]
+    fn eye(
+        n: usize,
+        m: usize,
+        k: i64,
+        dtype: &str,
+        chunks: &Bound<'_, PyAny>,
+    ) -> PyResult<ArrayCore> {
+        let dtype = dtype_arg(dtype)?;
+        let chunks = parse_chunks(chunks, &[n, m], dtype)?;
+        Ok(wrap(ArrayExpr::eye(n, m, k, dtype, chunks)?))
+    }
+
+    /// One block: the value of `task` (anything `numpy.asarray` accepts) of
+    /// the given shape and dtype.
+    #[staticmethod]
+    fn from_task(
+        py: Python<'_>,
+        task: &Bound<'_, TaskCore>,
+        shape: Vec<usize>,
+        dtype: &str,
+    ) -> PyResult<ArrayCore> {
+        let asarray = py.import("numpy")?.getattr("asarray")?.unbind();
+        let call = PyCall {
+            func: Some(asarray),
+            args: vec![Arg::Dep(0)],
+            kwargs: Vec::new(),
+            to_array: None,
+        };
+        Ok(wrap(ArrayExpr::from_task(
+            task.get().node.clone(),
+            call,
+            shape,
+            dtype_arg(dtype)?,
+        )))
+    }
+
     /// Normalize a `chunks=` argument for `shape` and `dtype`.
     #[staticmethod]
     fn normalize_chunks(

@@ -107,3 +107,49 @@ def test_attributes_match_dask() -> None:
     ):
         assert getattr(a, attr) == getattr(d, attr), attr
     assert len(a) == len(d)
+
+
+@given(
+    start=st.floats(-100, 100),
+    stop=st.floats(-100, 100),
+    num=st.integers(0, 40),
+    endpoint=st.booleans(),
+    chunk=st.integers(1, 9),
+)
+def test_linspace_equals_numpy_exactly(
+    start: float, stop: float, num: int, endpoint: bool, chunk: int
+) -> None:
+    result = fa.linspace(start, stop, num, endpoint=endpoint, chunks=chunk)
+    np.testing.assert_array_equal(
+        result.compute(), np.linspace(start, stop, num, endpoint=endpoint)
+    )
+    assert_eq(result, np.linspace(start, stop, num, endpoint=endpoint))
+
+
+@given(
+    start=st.floats(-10, 10), step=st.floats(0.01, 3), n=st.integers(0, 50), chunk=st.integers(1, 9)
+)
+def test_float_arange_equals_numpy_exactly(start: float, step: float, n: int, chunk: int) -> None:
+    stop = start + n * step
+    expected = np.arange(start, stop, step)
+    np.testing.assert_array_equal(fa.arange(start, stop, step, chunks=chunk).compute(), expected)
+
+
+@pytest.mark.parametrize("k", [-2, 0, 1, 5])
+def test_eye(k: int) -> None:
+    assert_eq(fa.eye(5, chunks=2, M=7, k=k), np.eye(5, M=7, k=k))
+    assert_eq(fa.eye(4, chunks=3, k=k, dtype="int32"), np.eye(4, k=k, dtype="int32"))
+
+
+def test_from_delayed_and_to_delayed_round_trip() -> None:
+    import dask
+    import ferrox
+
+    x = np.arange(12.0).reshape(3, 4)
+    f = fa.from_delayed(ferrox.delayed(np.asarray)(x), shape=x.shape, dtype=x.dtype)
+    assert_eq(f * 2, x * 2)
+    parts = fa.from_array(x, chunks=2).to_delayed()
+    dparts = dask.array.from_array(x, chunks=2).to_delayed()
+    assert parts.shape == dparts.shape
+    for idx in np.ndindex(*parts.shape):
+        np.testing.assert_array_equal(parts[idx].compute(), dparts[idx].compute())

@@ -256,6 +256,23 @@ class Array:
         """``self @ other``; see :func:`ferrox.array.dot`."""
         return self.__matmul__(other)
 
+    def to_delayed(self) -> np.ndarray:
+        """One Delayed per block, in a NumPy object array shaped like the block grid.
+
+        Examples
+        --------
+        >>> import numpy as np, ferrox.array as fa
+        >>> parts = fa.from_array(np.arange(6), chunks=2).to_delayed()
+        >>> parts.shape, parts[1].compute()
+        ((3,), array([2, 3]))
+        """
+        from ferrox.delayed import Delayed
+
+        out = np.empty(self.numblocks, dtype=object)
+        for idx, core in zip(np.ndindex(*self.numblocks), self._core.block_tasks(), strict=True):
+            out[idx] = Delayed(core)
+        return out
+
     def map_blocks(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Array:
         """``func`` applied to every block; see :func:`ferrox.array.map_blocks`."""
         from ferrox.array.blockwise import map_blocks

@@ -150,6 +150,70 @@ def arange(*args: Any, chunks: Any = "auto", dtype: Any = None, **kwargs: Any) -
     return Array(_core.ArrayCore.arange(float(start), float(step), n, dtype_name(dtype), chunks))
 
 
+def linspace(
+    start: float,
+    stop: float,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any = None,
+    chunks: Any = "auto",
+    **kwargs: Any,
+) -> Any:
+    """``numpy.linspace``, lazily (the same values as NumPy).
+
+    Examples
+    --------
+    >>> import ferrox.array as fa
+    >>> fa.linspace(0, 1, 5, chunks=2).compute()
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    """
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    name = dtype_name(dtype if dtype is not None else np.float64)
+    out = Array(
+        _core.ArrayCore.linspace(float(start), float(stop), int(num), endpoint, name, chunks)
+    )
+    if retstep:
+        div = (num - 1) if endpoint else num
+        return out, (stop - start) / div if div > 0 else np.nan
+    return out
+
+
+def eye(
+    N: int, chunks: Any = "auto", M: int | None = None, k: int = 0, dtype: Any = float
+) -> Array:  # noqa: N803
+    """``numpy.eye``, lazily: ones on the ``k``-th diagonal.
+
+    Examples
+    --------
+    >>> import ferrox.array as fa
+    >>> fa.eye(3, chunks=2, k=1, dtype=int).compute()
+    array([[0, 1, 0],
+           [0, 0, 1],
+           [0, 0, 0]])
+    """
+    m = N if M is None else M
+    return Array(_core.ArrayCore.eye(int(N), int(m), int(k), dtype_name(dtype), chunks))
+
+
+def from_delayed(value: Any, shape: Any, dtype: Any = None, **kwargs: Any) -> Array:
+    """A one-block array from a Delayed value that computes to an array.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox, ferrox.array as fa
+    >>> d = ferrox.delayed(np.arange)(4)
+    >>> (fa.from_delayed(d, shape=(4,), dtype=int) + 1).compute()
+    array([1, 2, 3, 4])
+    """
+    if dtype is None:
+        raise ValueError("from_delayed needs the result's `dtype`")
+    return Array(
+        _core.ArrayCore.from_task(value.__ferrox_task__(), _shape(shape), dtype_name(dtype))
+    )
+
+
 def concatenate(seq: Any, axis: int | None = 0) -> Array:
     """``numpy.concatenate``, lazily: the arrays joined along ``axis``.
 
@@ -220,6 +284,6 @@ def moveaxis(a: Any, source: int, destination: int) -> Array:
 
 __all__ = [
     "arange", "array", "asarray", "empty", "empty_like", "from_array", "full", "full_like",
-    "concatenate", "moveaxis", "ones", "ones_like", "stack", "swapaxes", "transpose", "zeros",
-    "zeros_like",
+    "concatenate", "eye", "from_delayed", "linspace", "moveaxis", "ones", "ones_like", "stack",
+    "swapaxes", "transpose", "zeros", "zeros_like",
 ]  # fmt: skip
