@@ -35,6 +35,18 @@ from ferrox.array.creation import (
     zeros_like,
 )
 from ferrox.array.linalg import dot, matmul
+from ferrox.array.manipulation import (
+    diag,
+    expand_dims,
+    flip,
+    fliplr,
+    flipud,
+    pad,
+    roll,
+    squeeze,
+    tril,
+    triu,
+)
 from ferrox.array.reductions import (
     all,
     amax,
@@ -67,5 +79,6 @@ __all__ = [
     "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "ones", "ones_like",
     "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
     "moveaxis", "dot", "matmul", "linalg", "map_blocks", "concatenate", "stack", "eye",
-    "from_delayed", "linspace", *_ufuncs,
+    "from_delayed", "linspace", "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll",
+    "squeeze", "tril", "triu", *_ufuncs,
 ]  # fmt: skip
