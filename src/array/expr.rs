@@ -136,6 +136,15 @@ pub enum Kind {
         /// The input arrays (same block grid).
         inputs: Vec<Arc<ArrayExpr>>,
     },
+    /// A cumulative sum or product along an axis.
+    Scan {
+        /// Which scan.
+        op: super::scan::ScanOp,
+        /// The input.
+        input: Arc<ArrayExpr>,
+        /// The axis.
+        axis: usize,
+    },
     /// Arrays joined along an axis (same dtype and chunks on other axes).
     Concatenate {
         /// The inputs, in order.
@@ -165,6 +174,7 @@ impl Kind {
                 | Kind::MatMul(..)
                 | Kind::MapBlocks { .. }
                 | Kind::FromTask { .. }
+                | Kind::Scan { .. }
         )
     }
 }
@@ -834,6 +844,29 @@ impl ArrayExpr {
             chunks,
             dtype,
             kind: Kind::Concatenate { inputs, axis },
+        }))
+    }
+
+    /// `cumsum` / `cumprod` along `axis`.
+    pub fn scan(
+        self: &Arc<Self>,
+        op: super::scan::ScanOp,
+        axis: i64,
+        dtype: Option<DType>,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let axis = normalize_axis(axis, self.shape.len())?;
+        let dtype = dtype.unwrap_or_else(|| op.out_dtype(self.dtype));
+        let name = name(op.name(), (&*self.name, axis, dtype));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape: self.shape.clone(),
+            chunks: self.chunks.clone(),
+            dtype,
+            kind: Kind::Scan {
+                op,
+                input: self.clone(),
+                axis,
+            },
         }))
     }
 

@@ -25,6 +25,7 @@ use super::elementwise;
 use super::expr::{ArrayExpr, Kind, MapOp, Operand};
 use super::random::{self, Dist};
 use super::reductions::{self, BlockPlace, Partial, ReduceOp};
+use super::scan::{self, ScanOp};
 use crate::error::{FxError, FxResult};
 use crate::graph::{Kernel, Key, Node, Op};
 use crate::value::Value;
@@ -362,6 +363,63 @@ impl Kernel for BlockKernel {
     }
 }
 
+/// The steps of a scan (see `array::scan`).
+pub enum ScanKernel {
+    /// Scan one block.
+    Local {
+        /// Which scan.
+        op: ScanOp,
+        /// Along which axis.
+        axis: usize,
+        /// Result dtype.
+        out: DType,
+        /// The input block.
+        program: Program,
+    },
+    /// Inputs: the previous block's local scan, then (if any) its carry.
+    Carry {
+        /// Which scan.
+        op: ScanOp,
+        /// Along which axis.
+        axis: usize,
+    },
+    /// Inputs: the local scan and the carry.
+    Apply(ScanOp),
+}
+
+impl Kernel for ScanKernel {
+    fn name(&self) -> &str {
+        "scan"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let array = |i: usize| match &inputs[i] {
+            Value::Array(a) => Ok(&**a),
+            _ => Err(FxError::DType("an array block was expected".into())),
+        };
+        let out = match self {
+            ScanKernel::Local {
+                op,
+                axis,
+                out,
+                program,
+            } => scan::local(*op, &*program.eval(inputs)?, *axis, *out),
+            ScanKernel::Carry { op, axis } => {
+                let prev = if inputs.len() > 1 {
+                    Some(array(1)?)
+                } else {
+                    None
+                };
+                scan::carry(*op, prev, array(0)?, *axis)?
+            }
+            ScanKernel::Apply(op) => scan::apply(*op, array(0)?, array(1)?)?,
+        };
+        Ok(Value::Array(Arc::new(out)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// One block of a matrix product: `sum_k left[k] @ right[k]`.
 pub struct MatMulBlock {
     left: Vec<Program>,
@@ -580,7 +638,8 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         Kind::Reduce { input, .. }
         | Kind::Rechunk(input)
         | Kind::Transpose { input, .. }
-        | Kind::Index { input, .. } => vec![input],
+        | Kind::Index { input, .. }
+        | Kind::Scan { input, .. } => vec![input],
         Kind::MatMul(a, b) => vec![a, b],
         Kind::FromTask { .. } => vec![],
         Kind::MapBlocks { inputs, .. } | Kind::Concatenate { inputs, .. } => {
@@ -622,6 +681,7 @@ impl Lowerer {
         let node = match &e.kind {
             Kind::Reduce { .. } => self.reduce_block(e, idx),
             Kind::Rechunk(input) => self.rechunk_block(e, input, idx),
+            Kind::Scan { op, input, axis } => self.scan_block(e, *op, input, *axis, idx),
             Kind::FromTask { node, call } => Node::new(
                 key(&e.name, idx),
                 Op::Python(call.clone()),
@@ -825,7 +885,8 @@ impl Lowerer {
                 in_idx[*axis] = local;
                 self.program(input, &in_idx, deps, false)
             }
-            Kind::FromTask { .. }
+            Kind::Scan { .. }
+            | Kind::FromTask { .. }
             | Kind::Reduce { .. }
             | Kind::Rechunk(_)
             | Kind::MatMul(..)
@@ -932,6 +993,84 @@ impl Lowerer {
             out: e.dtype,
         };
         Node::new(key(&e.name, out_idx), Op::Kernel(Arc::new(kernel)), level)
+    }
+
+    /// Block `idx` of a scan: the local scan plus the carry of the blocks
+    /// before it along `axis` (a chain of carry tasks).
+    fn scan_block(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        op: ScanOp,
+        input: &Arc<ArrayExpr>,
+        axis: usize,
+        idx: &[usize],
+    ) -> Arc<Node> {
+        let local = self.scan_local(e, op, input, axis, idx);
+        if idx[axis] == 0 {
+            return Node::new(key(&e.name, idx), Op::Alias, vec![local]);
+        }
+        let carry = self.scan_carry(e, op, input, axis, idx);
+        let kernel = ScanKernel::Apply(op);
+        Node::new(
+            key(&e.name, idx),
+            Op::Kernel(Arc::new(kernel)),
+            vec![local, carry],
+        )
+    }
+
+    fn scan_local(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        op: ScanOp,
+        input: &Arc<ArrayExpr>,
+        axis: usize,
+        idx: &[usize],
+    ) -> Arc<Node> {
+        let mut deps = Vec::new();
+        let program = self.program(input, idx, &mut deps, false);
+        let kernel = ScanKernel::Local {
+            op,
+            axis,
+            out: e.dtype,
+            program,
+        };
+        Node::new(
+            key(&format!("{}-local", e.name), idx),
+            Op::Kernel(Arc::new(kernel)),
+            deps,
+        )
+    }
+
+    /// The carry into block `idx` (whose index along `axis` is at least 1).
+    fn scan_carry(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        op: ScanOp,
+        input: &Arc<ArrayExpr>,
+        axis: usize,
+        idx: &[usize],
+    ) -> Arc<Node> {
+        let name = format!("{}-carry", e.name);
+        let memo = (
+            Arc::as_ptr(e),
+            idx.iter().map(|&i| i + (1 << 40)).collect::<Vec<_>>(),
+        );
+        if let Some(n) = self.nodes.get(&memo) {
+            return n.clone();
+        }
+        let mut prev_idx = idx.to_vec();
+        prev_idx[axis] -= 1;
+        let mut deps = vec![self.scan_local(e, op, input, axis, &prev_idx)];
+        if prev_idx[axis] > 0 {
+            deps.push(self.scan_carry(e, op, input, axis, &prev_idx));
+        }
+        let node = Node::new(
+            key(&name, idx),
+            Op::Kernel(Arc::new(ScanKernel::Carry { op, axis })),
+            deps,
+        );
+        self.nodes.insert(memo, node.clone());
+        node
     }
 
     fn rechunk_block(

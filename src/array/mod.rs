@@ -16,4 +16,5 @@ pub mod linalg;
 pub mod lower;
 pub mod random;
 pub mod reductions;
+pub mod scan;
 pub mod structure;

@@ -549,6 +549,15 @@ impl ArrayCore {
         Ok(wrap(self.expr.matmul(&other.get().expr)?))
     }
 
+    /// `cumsum` / `cumprod` along `axis`.
+    #[pyo3(signature = (op, axis, dtype=None))]
+    fn scan(&self, op: &str, axis: i64, dtype: Option<&str>) -> PyResult<ArrayCore> {
+        use crate::array::scan::ScanOp;
+        let op = lookup(&[ScanOp::Sum, ScanOp::Prod], op, "scan", ScanOp::name)?;
+        let dtype = dtype.map(dtype_arg).transpose()?;
+        Ok(wrap(self.expr.scan(op, axis, dtype)?))
+    }
+
     /// The same values cut into other chunks.
     fn rechunk(&self, chunks: &Bound<'_, PyAny>) -> PyResult<ArrayCore> {
         let chunks = parse_chunks(chunks, &self.expr.shape, self.expr.dtype)?;

@@ -164,3 +164,25 @@ def test_tiled_random_blocks_equal_materialized_ones() -> None:
     assert_eq((x * 2 + 1).mean(axis=0), (values * 2 + 1).mean(axis=0))
     y = rng.normal(size=(999, 31), chunks=(333, 31))
     assert_eq(y.std(axis=0), y.compute().std(axis=0))
+
+
+@given(
+    data=chunked_arrays(min_dims=1, nan=True),
+    op=st.sampled_from(["cumsum", "cumprod"]),
+    d=st.data(),
+)
+def test_scans_match_numpy(data: tuple, op: str, d: st.DataObject) -> None:
+    x, chunks = data
+    axis = d.draw(st.integers(-x.ndim, x.ndim - 1))
+    expected = reference(op, x, axis=axis)
+    result = getattr(fa, op)(fa.from_array(x, chunks=chunks), axis=axis)
+    assert_eq(result, expected, rtol=1e-4 if x.dtype == np.float32 else 1e-9, atol=1e-6)
+    if x.ndim == 1:
+        assert_eq(getattr(fa.from_array(x, chunks=chunks), op)(), reference(op, x))
+
+
+def test_scan_over_many_blocks() -> None:
+    x = np.random.default_rng(6).integers(-5, 5, size=(3, 2000))
+    a = fa.from_array(x, chunks=(2, 7))
+    assert_eq(a.cumsum(axis=1), np.cumsum(x, axis=1))
+    assert_eq(fa.cumprod(a[:, :40] % 3 - 1, axis=1), np.cumprod(x[:, :40] % 3 - 1, axis=1))

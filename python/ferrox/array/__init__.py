@@ -54,6 +54,8 @@ from ferrox.array.reductions import (
     any,
     argmax,
     argmin,
+    cumprod,
+    cumsum,
     max,
     mean,
     min,
@@ -80,5 +82,5 @@ __all__ = [
     "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
     "moveaxis", "dot", "matmul", "linalg", "map_blocks", "concatenate", "stack", "eye",
     "from_delayed", "linspace", "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll",
-    "squeeze", "tril", "triu", *_ufuncs,
+    "squeeze", "tril", "triu", "cumsum", "cumprod", *_ufuncs,
 ]  # fmt: skip

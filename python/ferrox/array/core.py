@@ -357,6 +357,25 @@ class Array:
             )
         )
 
+    def _scan(self, op: str, axis: Any, dtype: Any) -> Array:
+        target = self
+        if axis is None:
+            if self.ndim > 1:
+                raise NotImplementedError(f"{op}(axis=None) of an n-d array needs reshape")
+            axis = 0
+        if target.ndim == 0:
+            target = target[None]
+        name = None if dtype is None else dtype_name(dtype)
+        return Array(target._core.scan(op, int(axis), name))
+
+    def cumsum(self, axis: Any = None, dtype: Any = None, **kw: Any) -> Array:
+        """Cumulative sum along ``axis``; see :func:`ferrox.array.cumsum`."""
+        return self._scan("cumsum", axis, dtype)
+
+    def cumprod(self, axis: Any = None, dtype: Any = None, **kw: Any) -> Array:
+        """Cumulative product along ``axis``."""
+        return self._scan("cumprod", axis, dtype)
+
     def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Array:
         """Sum over ``axis``; see :func:`ferrox.array.sum`."""
         return self._reduce("sum", axis, keepdims, dtype=dtype, **kw)

@@ -57,10 +57,31 @@ nanvar = _reduction("nanvar", takes_ddof=True)
 nanstd = _reduction("nanstd", takes_ddof=True)
 nanmin = _reduction("nanmin", takes_dtype=False)
 nanmax = _reduction("nanmax", takes_dtype=False)
+
+
+def cumsum(a: Any, axis: Any = None, dtype: Any = None, **kwargs: Any) -> Array:
+    """``numpy.cumsum`` along ``axis``: blocks are scanned on their own and a
+    chain of carries adds the totals of the blocks before them.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> fa.cumsum(fa.from_array(np.arange(6), chunks=4)).compute()
+    array([ 0,  1,  3,  6, 10, 15])
+    """
+    return asarray(a).cumsum(axis=axis, dtype=dtype)
+
+
+def cumprod(a: Any, axis: Any = None, dtype: Any = None, **kwargs: Any) -> Array:
+    """``numpy.cumprod`` along ``axis``."""
+    return asarray(a).cumprod(axis=axis, dtype=dtype)
+
+
 amin = min
 amax = max
 
 __all__ = [
-    "all", "amax", "amin", "any", "argmax", "argmin", "max", "mean", "min", "nanmax",
-    "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "prod", "std", "sum", "var",
+    "all", "amax", "amin", "any", "argmax", "argmin", "cumprod", "cumsum", "max", "mean", "min",
+    "nanmax", "nanmean", "nanmin", "nanprod", "nanstd", "nansum", "nanvar", "prod", "std", "sum",
+    "var",
 ]  # fmt: skip
