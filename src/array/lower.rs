@@ -618,6 +618,8 @@ fn copy_region(out: &mut ArrayChunk, src: &ArrayChunk, region: &[(usize, usize)]
 pub struct Lowerer {
     consumers: HashMap<*const ArrayExpr, usize>,
     nodes: HashMap<(*const ArrayExpr, Vec<usize>), Arc<Node>>,
+    /// Carry tasks of scans, by expression and block.
+    carries: HashMap<(*const ArrayExpr, Vec<usize>), Arc<Node>>,
     /// Keep the expressions alive while their addresses are map keys.
     keep: Vec<Arc<ArrayExpr>>,
 }
@@ -1051,11 +1053,8 @@ impl Lowerer {
         idx: &[usize],
     ) -> Arc<Node> {
         let name = format!("{}-carry", e.name);
-        let memo = (
-            Arc::as_ptr(e),
-            idx.iter().map(|&i| i + (1 << 40)).collect::<Vec<_>>(),
-        );
-        if let Some(n) = self.nodes.get(&memo) {
+        let memo = (Arc::as_ptr(e), idx.to_vec());
+        if let Some(n) = self.carries.get(&memo) {
             return n.clone();
         }
         let mut prev_idx = idx.to_vec();
@@ -1069,7 +1068,7 @@ impl Lowerer {
             Op::Kernel(Arc::new(ScanKernel::Carry { op, axis })),
             deps,
         );
-        self.nodes.insert(memo, node.clone());
+        self.carries.insert(memo, node.clone());
         node
     }
 
