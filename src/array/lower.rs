@@ -120,6 +120,10 @@ impl Sequence {
     }
 }
 
+/// How many consumers may each draw a shared generator again instead of
+/// sharing its materialized blocks.
+const MAX_REDRAWS: usize = 4;
+
 /// Elements per tile when a block is evaluated a few rows at a time, so the
 /// temporaries of a fused chain stay in the CPU cache.
 pub const TILE_ELEMS: usize = 64 * 1024;
@@ -734,7 +738,20 @@ impl Lowerer {
         deps: &mut Vec<Arc<Node>>,
         top: bool,
     ) -> Program {
-        let shared = self.consumers.get(&Arc::as_ptr(e)).copied().unwrap_or(0) > 1;
+        // A shared expression gets its own tasks, so its blocks are computed
+        // once, unless it is a cheap generator (random values, constants,
+        // ranges, slices of an in-memory array) used a few times: drawing it
+        // again in each consumer costs less than keeping its blocks alive.
+        let consumers = self.consumers.get(&Arc::as_ptr(e)).copied().unwrap_or(0);
+        let generator = matches!(
+            e.kind,
+            Kind::Random { .. }
+                | Kind::Full(_)
+                | Kind::Arange { .. }
+                | Kind::Eye { .. }
+                | Kind::Source(_)
+        );
+        let shared = consumers > 1 && !(generator && consumers <= MAX_REDRAWS);
         if !e.kind.is_blockwise() || (shared && !top) {
             let node = self.block(e, idx);
             let pos = match deps.iter().position(|d| Arc::ptr_eq(d, &node)) {
