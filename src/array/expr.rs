@@ -136,6 +136,10 @@ pub enum Kind {
         /// The input arrays (same block grid).
         inputs: Vec<Arc<ArrayExpr>>,
     },
+    /// The input's elements in C order, in another shape. The input has one
+    /// block on every axis but the first, so each block is a contiguous
+    /// range of the flat array; output blocks are cut along the first axis.
+    Reshape(Arc<ArrayExpr>),
     /// A cumulative sum or product along an axis.
     Scan {
         /// Which scan.
@@ -175,6 +179,7 @@ impl Kind {
                 | Kind::MapBlocks { .. }
                 | Kind::FromTask { .. }
                 | Kind::Scan { .. }
+                | Kind::Reshape(_)
         )
     }
 }
@@ -199,6 +204,29 @@ fn hash_chunk(c: &ArrayChunk) -> u64 {
             ^ v.im.to_bits();
     });
     acc
+}
+
+/// A requested shape as NumPy prints it in reshape errors: no spaces, -1 as
+/// "newaxis", leading -1s dropped.
+fn python_shape(shape: &[i64]) -> String {
+    let Some(first) = shape.iter().position(|&n| n >= 0) else {
+        return "()".into();
+    };
+    let items: Vec<String> = shape[first..]
+        .iter()
+        .map(|&n| {
+            if n < 0 {
+                "newaxis".to_string()
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
+    if shape.len() == 1 {
+        format!("({},)", items[0])
+    } else {
+        format!("({})", items.join(","))
+    }
 }
 
 /// Normalize `axis` against `ndim` (negative counts from the end).
@@ -844,6 +872,81 @@ impl ArrayExpr {
             chunks,
             dtype,
             kind: Kind::Concatenate { inputs, axis },
+        }))
+    }
+
+    /// The elements in C order with `shape` (one entry may be -1).
+    pub fn reshape(self: &Arc<Self>, shape: &[i64]) -> FxResult<Arc<ArrayExpr>> {
+        let size: usize = self.shape.iter().product();
+        let known: i64 = shape.iter().filter(|&&n| n != -1).product();
+        let unknown = shape.iter().filter(|&&n| n == -1).count();
+        let bad = || {
+            FxError::InvalidArgument(format!(
+                "cannot reshape array of size {size} into shape {}",
+                python_shape(shape)
+            ))
+        };
+        if unknown > 1 {
+            return Err(FxError::InvalidArgument(
+                "can only specify one unknown dimension".into(),
+            ));
+        }
+        if shape.iter().any(|&n| n < -1) {
+            return Err(bad());
+        }
+        let out: Vec<usize> = if unknown == 1 {
+            if known == 0 || size as i64 % known != 0 {
+                return Err(bad());
+            }
+            shape
+                .iter()
+                .map(|&n| {
+                    if n == -1 {
+                        size / known as usize
+                    } else {
+                        n as usize
+                    }
+                })
+                .collect()
+        } else {
+            shape.iter().map(|&n| n as usize).collect()
+        };
+        if out.iter().product::<usize>() != size {
+            return Err(bad());
+        }
+        if out == self.shape {
+            return Ok(self.clone());
+        }
+        // Whole blocks on every axis but the first, so blocks are flat ranges.
+        let mut want: Chunks = self.shape.iter().map(|&n| vec![n]).collect();
+        if let Some(first) = self.chunks.first() {
+            want[0] = first.clone();
+        }
+        let input = self.rechunk(want)?;
+        let row: usize = out.iter().skip(1).product();
+        let chunks: Chunks = if out.is_empty() {
+            vec![]
+        } else {
+            // About as many elements per block as the input's blocks hold.
+            let in_rows = input
+                .chunks
+                .first()
+                .and_then(|c| c.iter().max().copied())
+                .unwrap_or(1);
+            let in_row: usize = input.shape.iter().skip(1).product();
+            let per_block = (in_rows * in_row).max(1);
+            let rows = (per_block / row.max(1)).max(1);
+            let mut c = vec![chunks::regular(out[0], rows)];
+            c.extend(out.iter().skip(1).map(|&n| vec![n]));
+            c
+        };
+        let name = name("reshape", (&*self.name, &out));
+        Ok(Arc::new(ArrayExpr {
+            name,
+            shape: out,
+            chunks,
+            dtype: self.dtype,
+            kind: Kind::Reshape(input),
         }))
     }
 

@@ -367,6 +367,54 @@ impl Kernel for BlockKernel {
     }
 }
 
+/// A flat range of an input block copied into an output block.
+struct FlatPiece {
+    input: usize,
+    from: usize,
+    to: usize,
+    len: usize,
+}
+
+/// Build a block from flat (C-order) ranges of input blocks (reshape).
+pub struct FlatAssemble {
+    shape: Vec<usize>,
+    dtype: DType,
+    pieces: Vec<FlatPiece>,
+}
+
+impl Kernel for FlatAssemble {
+    fn name(&self) -> &str {
+        "reshape"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        fn go<T: Elem + super::chunk::Typed>(
+            p: &FlatAssemble,
+            inputs: &[Value],
+        ) -> FxResult<ArrayChunk> {
+            let n: usize = p.shape.iter().product();
+            let mut out = vec![T::default(); n];
+            for piece in &p.pieces {
+                let Value::Array(src) = &inputs[piece.input] else {
+                    return Err(FxError::DType("an array block was expected".into()));
+                };
+                let src = src.to_typed::<T>();
+                let flat = src.as_standard_layout();
+                let data = flat.as_slice().expect("standard layout");
+                out[piece.to..piece.to + piece.len]
+                    .copy_from_slice(&data[piece.from..piece.from + piece.len]);
+            }
+            Ok(T::wrap(
+                ArrayD::from_shape_vec(IxDyn(&p.shape), out).expect("n values"),
+            ))
+        }
+        let block = crate::with_dtype!(self.dtype, T => go::<T>(self, inputs)?);
+        Ok(Value::Array(Arc::new(block)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// The steps of a scan (see `array::scan`).
 pub enum ScanKernel {
     /// Scan one block.
@@ -645,7 +693,8 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         | Kind::Rechunk(input)
         | Kind::Transpose { input, .. }
         | Kind::Index { input, .. }
-        | Kind::Scan { input, .. } => vec![input],
+        | Kind::Scan { input, .. }
+        | Kind::Reshape(input) => vec![input],
         Kind::MatMul(a, b) => vec![a, b],
         Kind::FromTask { .. } => vec![],
         Kind::MapBlocks { inputs, .. } | Kind::Concatenate { inputs, .. } => {
@@ -688,6 +737,7 @@ impl Lowerer {
             Kind::Reduce { .. } => self.reduce_block(e, idx),
             Kind::Rechunk(input) => self.rechunk_block(e, input, idx),
             Kind::Scan { op, input, axis } => self.scan_block(e, *op, input, *axis, idx),
+            Kind::Reshape(input) => self.reshape_block(e, input, idx),
             Kind::FromTask { node, call } => Node::new(
                 key(&e.name, idx),
                 Op::Python(call.clone()),
@@ -904,7 +954,8 @@ impl Lowerer {
                 in_idx[*axis] = local;
                 self.program(input, &in_idx, deps, false)
             }
-            Kind::Scan { .. }
+            Kind::Reshape(_)
+            | Kind::Scan { .. }
             | Kind::FromTask { .. }
             | Kind::Reduce { .. }
             | Kind::Rechunk(_)
@@ -1087,6 +1138,54 @@ impl Lowerer {
         );
         self.carries.insert(memo, node.clone());
         node
+    }
+
+    /// Block `idx` of a reshape: flat ranges of the input's blocks copied
+    /// into the output block's flat range.
+    fn reshape_block(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        input: &Arc<ArrayExpr>,
+        idx: &[usize],
+    ) -> Arc<Node> {
+        let shape = block_shape(&e.chunks, idx);
+        let out_row: usize = e.shape.iter().skip(1).product();
+        let (lo, hi) = match e.chunks.first() {
+            Some(c) => {
+                let off = offsets(c);
+                (off[idx[0]] * out_row, off[idx[0] + 1] * out_row)
+            }
+            None => (0, 1),
+        };
+        let in_row: usize = input.shape.iter().skip(1).product();
+        let in_off: Vec<usize> = match input.chunks.first() {
+            Some(c) => offsets(c).iter().map(|o| o * in_row).collect(),
+            None => vec![0, 1],
+        };
+        let mut deps = Vec::new();
+        let mut pieces = Vec::new();
+        for b in 0..in_off.len() - 1 {
+            let (s0, s1) = (in_off[b].max(lo), in_off[b + 1].min(hi));
+            if s0 < s1 {
+                let mut in_idx = vec![0usize; input.shape.len()];
+                if let Some(first) = in_idx.first_mut() {
+                    *first = b;
+                }
+                deps.push(self.block(input, &in_idx));
+                pieces.push(FlatPiece {
+                    input: deps.len() - 1,
+                    from: s0 - in_off[b],
+                    to: s0 - lo,
+                    len: s1 - s0,
+                });
+            }
+        }
+        let kernel = FlatAssemble {
+            shape,
+            dtype: e.dtype,
+            pieces,
+        };
+        Node::new(key(&e.name, idx), Op::Kernel(Arc::new(kernel)), deps)
     }
 
     fn rechunk_block(

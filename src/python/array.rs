@@ -549,6 +549,11 @@ impl ArrayCore {
         Ok(wrap(self.expr.matmul(&other.get().expr)?))
     }
 
+    /// The elements in C order with another shape (one entry may be -1).
+    fn reshape(&self, shape: Vec<i64>) -> PyResult<ArrayCore> {
+        Ok(wrap(self.expr.reshape(&shape)?))
+    }
+
     /// `cumsum` / `cumprod` along `axis`.
     #[pyo3(signature = (op, axis, dtype=None))]
     fn scan(&self, op: &str, axis: i64, dtype: Option<&str>) -> PyResult<ArrayCore> {

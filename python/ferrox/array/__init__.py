@@ -28,6 +28,8 @@ from ferrox.array.creation import (
     moveaxis,
     ones,
     ones_like,
+    ravel,
+    reshape,
     stack,
     swapaxes,
     transpose,
@@ -82,5 +84,5 @@ __all__ = [
     "prod", "random", "std", "sum", "var", "zeros", "zeros_like", "transpose", "swapaxes",
     "moveaxis", "dot", "matmul", "linalg", "map_blocks", "concatenate", "stack", "eye",
     "from_delayed", "linspace", "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll",
-    "squeeze", "tril", "triu", "cumsum", "cumprod", *_ufuncs,
+    "squeeze", "tril", "triu", "cumsum", "cumprod", "reshape", "ravel", *_ufuncs,
 ]  # fmt: skip

@@ -357,14 +357,33 @@ class Array:
             )
         )
 
+    def reshape(self, *shape: Any, **kwargs: Any) -> Array:
+        """The elements in C order with another shape (one entry may be -1).
+
+        Examples
+        --------
+        >>> import numpy as np, ferrox.array as fa
+        >>> fa.arange(6, chunks=4).reshape(2, 3).compute()
+        array([[0, 1, 2],
+               [3, 4, 5]])
+        """
+        if len(shape) == 1 and isinstance(shape[0], tuple | list):
+            shape = tuple(shape[0])
+        if kwargs.get("order", "C") != "C":
+            raise NotImplementedError("reshape(order='F') is not supported")
+        return Array(self._core.reshape([int(n) for n in shape]))
+
+    def ravel(self) -> Array:
+        """The elements as a 1-d array, in C order."""
+        return self.reshape(-1)
+
+    flatten = ravel
+
     def _scan(self, op: str, axis: Any, dtype: Any) -> Array:
         target = self
         if axis is None:
-            if self.ndim > 1:
-                raise NotImplementedError(f"{op}(axis=None) of an n-d array needs reshape")
+            target = self.ravel()
             axis = 0
-        if target.ndim == 0:
-            target = target[None]
         name = None if dtype is None else dtype_name(dtype)
         return Array(target._core.scan(op, int(axis), name))
 

@@ -226,7 +226,8 @@ def concatenate(seq: Any, axis: int | None = 0) -> Array:
     """
     arrays = [asarray(a) for a in seq]
     if axis is None:
-        raise NotImplementedError("concatenate(..., axis=None) needs reshape, not supported yet")
+        arrays = [a.ravel() for a in arrays]
+        axis = 0
     return Array(_core.ArrayCore.concatenate([a._core for a in arrays], axis))
 
 
@@ -251,6 +252,16 @@ def stack(seq: Any, axis: int = 0) -> Array:
     axis = axis % ndim
     expanded = [a[(slice(None),) * axis + (None,)] for a in arrays]
     return concatenate(expanded, axis=axis)
+
+
+def reshape(a: Any, shape: Any, order: str = "C") -> Array:
+    """``numpy.reshape`` in C order, lazily."""
+    return asarray(a).reshape(shape, order=order)
+
+
+def ravel(a: Any) -> Array:
+    """``numpy.ravel``, lazily."""
+    return asarray(a).ravel()
 
 
 def transpose(a: Any, axes: Any = None) -> Array:
@@ -285,5 +296,5 @@ def moveaxis(a: Any, source: int, destination: int) -> Array:
 __all__ = [
     "arange", "array", "asarray", "empty", "empty_like", "from_array", "full", "full_like",
     "concatenate", "eye", "from_delayed", "linspace", "moveaxis", "ones", "ones_like", "stack",
-    "swapaxes", "transpose", "zeros", "zeros_like",
+    "ravel", "reshape", "swapaxes", "transpose", "zeros", "zeros_like",
 ]  # fmt: skip

@@ -79,9 +79,7 @@ def roll(a: Any, shift: int, axis: int | None = None) -> Array:
     """
     a = asarray(a)
     if axis is None:
-        if a.ndim != 1:
-            raise NotImplementedError("roll without `axis` on n-d arrays needs reshape")
-        axis = 0
+        return roll(a.ravel(), shift, 0).reshape(a.shape)
     axis = _axis(axis, a.ndim)
     n = a.shape[axis]
     if n == 0:
