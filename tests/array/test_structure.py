@@ -152,3 +152,14 @@ def test_reshape_errors_match_numpy() -> None:
         with pytest.raises(ValueError) as ferrox_err:
             fa.from_array(x, chunks=5).reshape(bad)
         assert str(ferrox_err.value) == str(numpy_err.value)
+
+
+@pytest.mark.parametrize("index", [1, -1, (0, 1), (slice(1, 3), 0), (slice(None), slice(0, 2))])
+def test_blocks_match_dask(index: object) -> None:
+    import dask.array as dask_array
+
+    x = np.arange(70.0).reshape(7, 10)
+    f = fa.from_array(x, chunks=(3, 4)).blocks[index]
+    d = dask_array.from_array(x, chunks=(3, 4)).blocks[index]
+    assert f.chunks == d.chunks
+    assert_eq(f, d.compute())

@@ -256,6 +256,19 @@ class Array:
         """``self @ other``; see :func:`ferrox.array.dot`."""
         return self.__matmul__(other)
 
+    @property
+    def blocks(self) -> _BlockView:
+        """Index the array by blocks: ``x.blocks[1, :2]`` is the array made of
+        those blocks, as in Dask.
+
+        Examples
+        --------
+        >>> import numpy as np, ferrox.array as fa
+        >>> fa.from_array(np.arange(6), chunks=2).blocks[1].compute()
+        array([2, 3])
+        """
+        return _BlockView(self)
+
     def to_delayed(self) -> np.ndarray:
         """One Delayed per block, in a NumPy object array shaped like the block grid.
 
@@ -452,6 +465,47 @@ class Array:
     def argmax(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
         """Index of the maximum along ``axis`` (flat index for ``axis=None``)."""
         return self._reduce("argmax", axis, keepdims, **kw)
+
+
+class _BlockView:
+    """``Array.blocks``: indexing by block numbers instead of elements."""
+
+    __slots__ = ("_array",)
+
+    def __init__(self, array: Array) -> None:
+        self._array = array
+
+    def __getitem__(self, index: Any) -> Array:
+        a = self._array
+        index = index if isinstance(index, tuple) else (index,)
+        if len(index) > a.ndim:
+            raise IndexError(f"too many indices for array with {a.ndim} block dimensions")
+        elements = []
+        for axis, item in enumerate(index):
+            offsets = np.concatenate([[0], np.cumsum(a.chunks[axis])])
+            n = len(a.chunks[axis])
+            if isinstance(item, slice):
+                start, stop, step = item.indices(n)
+                if step != 1:
+                    raise NotImplementedError("block slices with a step are not supported")
+                elements.append(slice(int(offsets[start]), int(offsets[max(start, stop)])))
+            else:
+                i = int(item)
+                if not -n <= i < n:
+                    raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+                i %= n
+                elements.append(slice(int(offsets[i]), int(offsets[i + 1])))
+        return a[tuple(elements)]
+
+    @property
+    def size(self) -> int:
+        """Number of blocks."""
+        return self._array.npartitions
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of blocks along each axis."""
+        return self._array.numblocks
 
 
 _METADATA: dict[Callable[..., Any], Callable[..., Any]] = {
