@@ -350,6 +350,5 @@ for _op in (
 ):
     _bind_operator(_op)
 
-Delayed.__hash__ = lambda self: hash(self.key)  # type: ignore[method-assign] # __eq__ is lazy
 
 __all__ = ["Delayed", "DelayedAttr", "DelayedLeaf", "call_function", "delayed"]
