@@ -5,6 +5,8 @@
 //! - [`chunks`]: chunkings (normalizing, validating, unifying).
 //! - [`expr`]: array expressions, validated when built.
 //! - [`lower`]: expressions to tasks, with blockwise fusion.
+//! - [`program`]: how one block is computed inside a task (fused, tiled).
+//! - [`kernels`]: the task kernels (blocks, reduction steps, scans, …).
 //! - [`elementwise`], [`reductions`], [`random`]: the kernels.
 
 pub mod chunk;
@@ -12,8 +14,10 @@ pub mod chunks;
 pub mod dtype;
 pub mod elementwise;
 pub mod expr;
+pub mod kernels;
 pub mod linalg;
 pub mod lower;
+pub mod program;
 pub mod random;
 pub mod reductions;
 pub mod scan;
