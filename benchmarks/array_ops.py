@@ -23,7 +23,7 @@ def workload(kind: str, x: Any) -> Any:
 
 
 def main() -> None:
-    opts = parse(["ferrox", "dask", "numpy"], kind="transpose")
+    opts = parse(["ferrox", "dask", "numpy"], kind=["transpose", "strided"])
     n = int(10_000 * opts.scale)
     c = max(1, n // 10)
     if opts.engine == "numpy":
