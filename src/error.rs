@@ -23,6 +23,8 @@ pub enum FxError {
     DType(String),
     /// An axis is out of range for an array's dimensions.
     Axis(String),
+    /// An integer result does not fit its type.
+    Overflow(String),
     /// A task raised; the payload is the original error (a Python exception
     /// for Python tasks) and the key of the task that failed.
     TaskFailed {
@@ -62,7 +64,10 @@ impl fmt::Display for FxError {
         match self {
             FxError::MissingKey(k) => write!(f, "{k}"),
             FxError::Cycle(k) => write!(f, "cycle detected in the graph through key {k}"),
-            FxError::InvalidArgument(m) | FxError::DType(m) | FxError::Axis(m) => f.write_str(m),
+            FxError::InvalidArgument(m)
+            | FxError::DType(m)
+            | FxError::Axis(m)
+            | FxError::Overflow(m) => f.write_str(m),
             FxError::TaskFailed { key, source } => match source {
                 TaskError::Native(e) => write!(f, "{e} (while computing task {key})"),
                 TaskError::Python(_) => write!(f, "task {key} raised"),

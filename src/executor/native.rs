@@ -66,6 +66,19 @@ impl NativeOp {
                 )));
             }
         }
+        if matches!(self, NativeOp::Inc | NativeOp::Add | NativeOp::Sum) {
+            let bad = args
+                .iter()
+                .position(|v| !matches!(v, Value::Int(_) | Value::Float(_)));
+            if let Some(i) = bad {
+                return Err(FxError::DType(format!(
+                    "native `{}` takes int64 or float numbers, got {} as argument {}",
+                    self.name(),
+                    kind(args[i]),
+                    i + 1
+                )));
+            }
+        }
         match self {
             NativeOp::Noop => Ok(Value::Unit),
             NativeOp::Identity => Ok(args[0].clone()),
@@ -82,19 +95,17 @@ fn add(op: NativeOp, a: &Value, b: &Value) -> FxResult<Value> {
     Ok(match (a, b) {
         (Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
             Some(z) => Value::Int(z),
-            None => Value::Float(*x as f64 + *y as f64),
+            None => {
+                return Err(FxError::Overflow(format!(
+                    "native `{}` overflowed int64: {x} + {y}",
+                    op.name()
+                )))
+            }
         },
         (Value::Int(x), Value::Float(y)) => Value::Float(*x as f64 + y),
         (Value::Float(x), Value::Int(y)) => Value::Float(x + *y as f64),
         (Value::Float(x), Value::Float(y)) => Value::Float(x + y),
-        _ => {
-            return Err(FxError::DType(format!(
-                "native `{}` takes numbers, got {} and {}",
-                op.name(),
-                kind(a),
-                kind(b)
-            )))
-        }
+        _ => unreachable!("arguments are checked to be numbers first"),
     })
 }
 
@@ -182,6 +193,12 @@ mod tests {
             .apply(&[&Value::Unit])
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "native `inc` takes numbers, got None and int");
+        assert_eq!(
+            err,
+            "native `inc` takes int64 or float numbers, got None as argument 1"
+        );
+        let big = Value::Int(i64::MAX);
+        let err = NativeOp::Inc.apply(&[&big]).unwrap_err();
+        assert!(matches!(err, FxError::Overflow(_)), "{err}");
     }
 }

@@ -73,6 +73,31 @@ pub fn numpy_to_chunk(obj: &Bound<'_, PyAny>) -> PyResult<ArrayChunk> {
     )))
 }
 
+/// An argument of a native op: any Python or NumPy integer (bools too, as
+/// in Python arithmetic) or float becomes a native scalar; anything else, or
+/// an integer beyond int64, stays a Python object (and the op rejects it).
+pub fn py_to_number(obj: &Bound<'_, PyAny>) -> Value {
+    if obj.is_instance_of::<PyFloat>() {
+        if let Ok(f) = obj.extract::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    if obj.is_instance_of::<PyInt>() || obj.hasattr("__index__").unwrap_or(false) {
+        if let Ok(i) = obj
+            .call_method0("__index__")
+            .and_then(|i| i.extract::<i64>())
+        {
+            return Value::Int(i);
+        }
+    }
+    if obj.hasattr("dtype").unwrap_or(false) {
+        if let Ok(f) = obj.extract::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    py_to_value(obj)
+}
+
 /// A Python object as a value: numbers become native scalars so native
 /// kernels can read them; everything else stays a Python object.
 pub fn py_to_value(obj: &Bound<'_, PyAny>) -> Value {

@@ -13,7 +13,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use super::convert::{py_to_value, value_into_py, value_to_py, KeyReader, Scheduler};
+use super::convert::{py_to_number, py_to_value, value_into_py, value_to_py, KeyReader, Scheduler};
 use super::gil::run_graph;
 use crate::executor::native::{NativeArg, NativeCall, NativeOp};
 use crate::executor::pytask::{Arg, PyCall};
@@ -37,10 +37,13 @@ impl NativeOpCore {
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut values: Vec<Value> = Vec::with_capacity(args.len());
         for arg in args.iter() {
-            if self.op == NativeOp::Sum && args.len() == 1 && arg.is_instance_of::<PyList>() {
-                values.extend(arg.cast::<PyList>()?.iter().map(|v| py_to_value(&v)));
+            let sequence = arg.is_instance_of::<PyList>() || arg.is_instance_of::<PyTuple>();
+            if self.op == NativeOp::Sum && args.len() == 1 && sequence {
+                for v in arg.try_iter()? {
+                    values.push(py_to_number(&v?));
+                }
             } else {
-                values.push(py_to_value(&arg));
+                values.push(py_to_number(&arg));
             }
         }
         let refs: Vec<&Value> = values.iter().collect();
@@ -151,7 +154,7 @@ impl<'py> DictReader<'_, 'py> {
                 self.native_arg(&item, deps, out);
             }
         } else {
-            out.push(NativeArg::Lit(py_to_value(obj)));
+            out.push(NativeArg::Lit(py_to_number(obj)));
         }
     }
 
