@@ -112,7 +112,9 @@ def test_graph_errors_match_dask() -> None:
 
 
 def test_native_op_errors() -> None:
-    with pytest.raises(TypeError, match="native `inc` takes numbers"):
+    with pytest.raises(
+        TypeError, match="native `inc` takes int64 or float numbers, got a Python object"
+    ):
         ferrox.get({"a": "text", "b": (ferrox.ops.inc, "a")}, "b")
     with pytest.raises(ValueError, match="`add` takes 2 arguments, got 1"):
         ferrox.ops.add(1)
