@@ -68,6 +68,16 @@ class Delayed:
     def __dask_layers__(self) -> tuple[str, ...]:
         return (self.key,)
 
+    @staticmethod
+    def __dask_optimize__(dsk: Any, keys: Any, **kwargs: Any) -> Any:
+        return dsk
+
+    @staticmethod
+    def __dask_scheduler__(dsk: Any, keys: Any, **kwargs: Any) -> Any:
+        import dask.threaded
+
+        return dask.threaded.get(dsk, keys, **kwargs)
+
     def __dask_tokenize__(self) -> Any:
         return self.key
 

@@ -19,7 +19,8 @@ impl From<FxError> for PyErr {
 fn to_pyerr(py: Python<'_>, err: FxError) -> PyErr {
     match err {
         FxError::MissingKey(key) => match key_to_py(py, &key) {
-            Ok(k) => PyKeyError::new_err(k.unbind()),
+            // A tuple key is one argument, not the exception's args.
+            Ok(k) => PyKeyError::new_err((k.unbind(),)),
             Err(e) => e,
         },
         FxError::Cycle(_) | FxError::Cancelled => PyRuntimeError::new_err(err.to_string()),

@@ -127,8 +127,27 @@ impl<'py> DictReader<'_, 'py> {
             if items.iter().any(|a| !matches!(a, Arg::Lit(_))) {
                 return Ok(Arg::List(items));
             }
+        } else if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
+            // Dask resolves keys inside plain tuples too.
+            let items = tuple
+                .iter()
+                .map(|x| self.arg(&x, deps))
+                .collect::<PyResult<Vec<_>>>()?;
+            if items.iter().any(|a| !matches!(a, Arg::Lit(_))) {
+                return Ok(Arg::Tuple(items));
+            }
         }
         Ok(Arg::Lit(obj.clone().unbind()))
+    }
+
+    fn holds_call(obj: &Bound<'py, PyAny>) -> bool {
+        if Self::is_call(obj).is_some() {
+            return true;
+        }
+        match obj.cast_exact::<PyList>() {
+            Ok(list) => list.iter().any(|x| Self::holds_call(&x)),
+            Err(_) => false,
+        }
     }
 
     fn call(&mut self, t: &Bound<'py, PyTuple>, deps: &mut Deps) -> PyResult<PyCall> {
@@ -166,7 +185,10 @@ impl<'py> DictReader<'_, 'py> {
         }
         let op = if let Some(t) = Self::is_call(spec) {
             let head = t.get_item(0)?;
-            if let Ok(native) = head.cast::<NativeOpCore>() {
+            // A native op whose arguments hold nested tasks runs as a Python
+            // call (it is callable), so the nested tasks are evaluated first.
+            let nested = t.iter().skip(1).any(|a| Self::holds_call(&a));
+            if let (Ok(native), false) = (head.cast::<NativeOpCore>(), nested) {
                 let mut args = Vec::new();
                 for a in t.iter().skip(1) {
                     self.native_arg(&a, &mut deps, &mut args);
