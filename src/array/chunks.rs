@@ -37,33 +37,24 @@ pub fn regular(n: usize, size: usize) -> Vec<usize> {
     out
 }
 
-fn format_chunks(chunks: &[Vec<usize>]) -> String {
-    let axes: Vec<String> = chunks
-        .iter()
-        .map(|c| {
-            let items: Vec<String> = c.iter().map(|x| x.to_string()).collect();
-            if items.len() == 1 {
-                format!("({},)", items[0])
-            } else {
-                format!("({})", items.join(", "))
-            }
-        })
-        .collect();
-    if axes.len() == 1 {
-        format!("({},)", axes[0])
-    } else {
-        format!("({})", axes.join(", "))
-    }
-}
-
-/// Format a shape like Python's tuple repr.
-pub fn format_shape(shape: &[usize]) -> String {
-    let items: Vec<String> = shape.iter().map(|x| x.to_string()).collect();
+/// Items formatted as a Python tuple: `(a,)` for one, `(a, b)` for more.
+fn python_tuple(items: &[String]) -> String {
     if items.len() == 1 {
         format!("({},)", items[0])
     } else {
         format!("({})", items.join(", "))
     }
+}
+
+fn format_chunks(chunks: &[Vec<usize>]) -> String {
+    let axes: Vec<String> = chunks.iter().map(|c| format_shape(c)).collect();
+    python_tuple(&axes)
+}
+
+/// Format a shape like Python's tuple repr.
+pub fn format_shape(shape: &[usize]) -> String {
+    let items: Vec<String> = shape.iter().map(|x| x.to_string()).collect();
+    python_tuple(&items)
 }
 
 /// Turn a per-axis request into explicit chunks for `shape`.

@@ -11,6 +11,7 @@ use num_complex::Complex64;
 use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, ToPyArray};
 
 use crate::array::chunk::ArrayChunk;
+use crate::array::dtype::DType;
 use crate::executor::pytask::PyValue;
 use crate::graph::Key;
 use crate::value::Value;
@@ -64,13 +65,18 @@ pub fn numpy_to_chunk(obj: &Bound<'_, PyAny>) -> PyResult<ArrayChunk> {
     try_dtype!(u8, U8);
     try_dtype!(bool, Bool);
     try_dtype!(Complex64, C128);
+    // Not one of ferrox's dtypes: the same error as any other unsupported dtype.
     let dtype = obj
         .getattr("dtype")
         .map(|d| d.to_string())
         .unwrap_or_else(|_| "?".into());
-    Err(PyTypeError::new_err(format!(
-        "`dtype` must be one of bool, uint8, int32, int64, float32, float64, complex128, got {dtype}"
-    )))
+    match DType::from_name(&dtype) {
+        Err(err) => Err(err.into()),
+        Ok(_) => Err(PyTypeError::new_err(format!(
+            "expected a NumPy array, got {}",
+            obj.get_type().name()?
+        ))),
+    }
 }
 
 /// An argument of a native op: any Python or NumPy integer (bools too, as
