@@ -25,6 +25,8 @@ pub enum FxError {
     Axis(String),
     /// An integer result does not fit its type.
     Overflow(String),
+    /// An index is out of bounds for the axis it indexes.
+    Index(String),
     /// A task raised; the payload is the original error (a Python exception
     /// for Python tasks) and the key of the task that failed.
     TaskFailed {
@@ -67,7 +69,8 @@ impl fmt::Display for FxError {
             FxError::InvalidArgument(m)
             | FxError::DType(m)
             | FxError::Axis(m)
-            | FxError::Overflow(m) => f.write_str(m),
+            | FxError::Overflow(m)
+            | FxError::Index(m) => f.write_str(m),
             FxError::TaskFailed { key, source } => match source {
                 TaskError::Native(e) => write!(f, "{e} (while computing task {key})"),
                 TaskError::Python(_) => write!(f, "task {key} raised"),

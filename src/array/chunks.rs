@@ -158,6 +158,11 @@ pub fn block_indices(numblocks: &[usize]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Position of block `idx` in C order of a grid of `numblocks`.
+pub fn flat_index(numblocks: &[usize], idx: &[usize]) -> usize {
+    numblocks.iter().zip(idx).fold(0, |acc, (&n, &i)| acc * n + i)
+}
+
 /// The shape of block `idx`.
 pub fn block_shape(chunks: &[Vec<usize>], idx: &[usize]) -> Vec<usize> {
     chunks.iter().zip(idx).map(|(c, &i)| c[i]).collect()

@@ -18,6 +18,22 @@ use super::random::Dist;
 use super::reductions::ReduceOp;
 use crate::error::{FxError, FxResult};
 
+/// A dependency of one block's Python call.
+pub enum CallDep {
+    /// A block (index in the grid) of input number `.0`.
+    Block(usize, Vec<usize>),
+    /// Any other task (a delayed value among the arguments).
+    Task(Arc<crate::graph::Node>),
+}
+
+/// The Python call computing one block, and what its `Dep` arguments are.
+pub struct BlockCall {
+    /// The call; `Arg::Dep(n)` stands for `deps[n]`.
+    pub call: Arc<crate::executor::pytask::PyCall>,
+    /// The call's dependencies, in order.
+    pub deps: Vec<CallDep>,
+}
+
 /// A lazily defined array.
 pub struct ArrayExpr {
     /// Name of the tasks that produce its blocks (`"add-1f3a…"`).
@@ -158,6 +174,24 @@ pub enum Kind {
     },
     /// The matrix product of two 2-d arrays (inner chunks aligned).
     MatMul(Arc<ArrayExpr>, Arc<ArrayExpr>),
+    /// Integer-array indexing along one axis (`x[:, [3, 0, 3]]`).
+    Gather {
+        /// The input.
+        input: Arc<ArrayExpr>,
+        /// The indexed axis.
+        axis: usize,
+        /// Input positions along `axis`, one per output position.
+        indices: Arc<Vec<usize>>,
+    },
+    /// Python calls, one per output block (in C order of the block grid),
+    /// reading any blocks of the inputs: `blockwise`, `map_overlap`,
+    /// `map_blocks` with `block_id`, readers of files.
+    Calls {
+        /// The arrays whose blocks the calls read.
+        inputs: Vec<Arc<ArrayExpr>>,
+        /// One call per output block.
+        blocks: Arc<Vec<BlockCall>>,
+    },
     /// Basic indexing: per index position, the takes of each output block.
     Index {
         /// The input.
@@ -177,6 +211,8 @@ impl Kind {
                 | Kind::Rechunk(_)
                 | Kind::MatMul(..)
                 | Kind::MapBlocks { .. }
+                | Kind::Gather { .. }
+                | Kind::Calls { .. }
                 | Kind::FromTask { .. }
                 | Kind::Scan { .. }
                 | Kind::Reshape(_)
@@ -797,6 +833,98 @@ impl ArrayExpr {
             kind: Kind::MapBlocks {
                 call: Arc::new(call),
                 inputs,
+            },
+        }))
+    }
+
+    /// `x.take(indices, axis)`: the positions `indices` along `axis`, cut
+    /// like Dask's (pieces as long as the axis' largest input chunk).
+    pub fn take(self: &Arc<Self>, axis: usize, indices: Vec<i64>) -> FxResult<Arc<ArrayExpr>> {
+        if axis >= self.shape.len() {
+            return Err(FxError::Axis(format!(
+                "axis {axis} is out of bounds for array of dimension {}",
+                self.shape.len()
+            )));
+        }
+        let n = self.shape[axis] as i64;
+        let indices = indices
+            .into_iter()
+            .map(|i| {
+                if i < -n || i >= n {
+                    Err(FxError::Index(format!(
+                        "index {i} is out of bounds for axis {axis} with size {n}"
+                    )))
+                } else {
+                    Ok(if i < 0 { i + n } else { i } as usize)
+                }
+            })
+            .collect::<FxResult<Vec<_>>>()?;
+        let piece = self.chunks[axis].iter().copied().max().unwrap_or(0).max(1);
+        let mut along: Vec<usize> = (0..indices.len())
+            .step_by(piece)
+            .map(|s| piece.min(indices.len() - s))
+            .collect();
+        if along.is_empty() {
+            along.push(0);
+        }
+        let mut shape = self.shape.clone();
+        shape[axis] = indices.len();
+        let mut chunks = self.chunks.clone();
+        chunks[axis] = along;
+        Ok(Arc::new(ArrayExpr {
+            name: name("take", (&*self.name, axis, &indices)),
+            shape,
+            chunks,
+            dtype: self.dtype,
+            kind: Kind::Gather {
+                input: self.clone(),
+                axis,
+                indices: Arc::new(indices),
+            },
+        }))
+    }
+
+    /// An array whose blocks are computed by Python calls (one per block,
+    /// C order) reading blocks of `inputs`.
+    pub fn calls(
+        name: &str,
+        inputs: Vec<Arc<ArrayExpr>>,
+        blocks: Vec<BlockCall>,
+        chunks: Chunks,
+        dtype: DType,
+    ) -> FxResult<Arc<ArrayExpr>> {
+        let grid = chunks::numblocks(&chunks);
+        let expected: usize = grid.iter().product();
+        if blocks.len() != expected {
+            return Err(FxError::InvalidArgument(format!(
+                "{expected} block calls expected for chunks of {grid:?} blocks, got {}",
+                blocks.len()
+            )));
+        }
+        for b in &blocks {
+            for d in &b.deps {
+                if let CallDep::Block(i, idx) = d {
+                    let input = inputs.get(*i).ok_or_else(|| {
+                        FxError::InvalidArgument(format!("no input array {i}"))
+                    })?;
+                    let nb = input.numblocks();
+                    if idx.len() != nb.len() || idx.iter().zip(&nb).any(|(a, b)| a >= b) {
+                        return Err(FxError::Index(format!(
+                            "block {idx:?} is outside the grid {nb:?}"
+                        )));
+                    }
+                }
+            }
+        }
+        let shape = chunks.iter().map(|c| c.iter().sum()).collect();
+        Ok(Arc::new(ArrayExpr {
+            name: Arc::from(name),
+            shape,
+            chunks,
+            dtype,
+            kind: Kind::Calls {
+                inputs,
+                blocks: Arc::new(blocks),
             },
         }))
     }

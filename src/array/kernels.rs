@@ -352,3 +352,41 @@ pub(crate) fn copy_region(
     }
     crate::dispatch!(out, o => go(o, src, region, at))
 }
+
+/// Integer-array indexing along one axis: output positions picked from the
+/// input blocks this output block reads (`picks[i] = (dep, local index)`).
+pub struct GatherKernel {
+    pub(crate) axis: usize,
+    pub(crate) picks: Vec<(usize, usize)>,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) dtype: DType,
+}
+
+impl Kernel for GatherKernel {
+    fn name(&self) -> &str {
+        "take"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        if self.picks.is_empty() {
+            return Ok(Value::Array(Arc::new(ArrayChunk::zeros(
+                self.dtype,
+                &self.shape,
+            ))));
+        }
+        let blocks = inputs
+            .iter()
+            .map(|v| match v {
+                Value::Array(c) => Ok(&**c),
+                _ => Err(FxError::DType("an array block was expected".into())),
+            })
+            .collect::<FxResult<Vec<_>>>()?;
+        Ok(Value::Array(Arc::new(super::structure::gather(
+            &blocks,
+            &self.picks,
+            self.axis,
+        ))))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -16,9 +16,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::chunks::{block_indices, block_shape, offsets};
-use super::expr::{ArrayExpr, Kind, Operand};
+use super::chunks;
+use super::expr::{ArrayExpr, BlockCall, CallDep, Kind, Operand};
 use super::kernels::{
-    Assemble, BlockKernel, FlatAssemble, FlatPiece, MatMulBlock, Overlap, Piece, ReduceAggregate,
+    Assemble, BlockKernel, FlatAssemble, GatherKernel, FlatPiece, MatMulBlock, Overlap, Piece, ReduceAggregate,
     ReduceChunk, ReduceCombine, ScanKernel,
 };
 use super::program::{Program, Sequence};
@@ -62,7 +63,10 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         | Kind::Reshape(input) => vec![input],
         Kind::MatMul(a, b) => vec![a, b],
         Kind::FromTask { .. } => vec![],
-        Kind::MapBlocks { inputs, .. } | Kind::Concatenate { inputs, .. } => {
+        Kind::Gather { input, .. } => vec![input],
+        Kind::MapBlocks { inputs, .. }
+        | Kind::Concatenate { inputs, .. }
+        | Kind::Calls { inputs, .. } => {
             inputs.iter().collect()
         }
         _ => vec![],
@@ -110,6 +114,23 @@ impl Lowerer {
             ),
             Kind::MapBlocks { call, inputs } => {
                 let deps = inputs.iter().map(|a| self.block(a, idx)).collect();
+                Node::new(key(&e.name, idx), Op::Python(call.clone()), deps)
+            }
+            Kind::Gather {
+                input,
+                axis,
+                indices,
+            } => self.gather_block(e, input, *axis, indices, idx),
+            Kind::Calls { inputs, blocks } => {
+                let flat = chunks::flat_index(&e.numblocks(), idx);
+                let BlockCall { call, deps } = &blocks[flat];
+                let deps = deps
+                    .iter()
+                    .map(|d| match d {
+                        CallDep::Block(i, bidx) => self.block(&inputs[*i], bidx),
+                        CallDep::Task(node) => node.clone(),
+                    })
+                    .collect();
                 Node::new(key(&e.name, idx), Op::Python(call.clone()), deps)
             }
             Kind::MatMul(a, b) => {
@@ -325,10 +346,48 @@ impl Lowerer {
             | Kind::Reduce { .. }
             | Kind::Rechunk(_)
             | Kind::MatMul(..)
-            | Kind::MapBlocks { .. } => {
+            | Kind::MapBlocks { .. }
+            | Kind::Gather { .. }
+            | Kind::Calls { .. } => {
                 unreachable!("not blockwise")
             }
         }
+    }
+
+    fn gather_block(
+        &mut self,
+        e: &Arc<ArrayExpr>,
+        input: &Arc<ArrayExpr>,
+        axis: usize,
+        indices: &[usize],
+        idx: &[usize],
+    ) -> Arc<Node> {
+        let start = offsets(&e.chunks[axis])[idx[axis]];
+        let len = e.chunks[axis][idx[axis]];
+        let in_off = offsets(&input.chunks[axis]);
+        let mut deps = Vec::new();
+        let mut dep_of: HashMap<usize, usize> = HashMap::new();
+        let picks = indices[start..start + len]
+            .iter()
+            .map(|&i| {
+                // The input block holding position i (offsets start at 0).
+                let b = in_off.partition_point(|&o| o <= i) - 1;
+                let dep = *dep_of.entry(b).or_insert_with(|| {
+                    let mut in_idx = idx.to_vec();
+                    in_idx[axis] = b;
+                    deps.push(self.block(input, &in_idx));
+                    deps.len() - 1
+                });
+                (dep, i - in_off[b])
+            })
+            .collect();
+        let kernel = GatherKernel {
+            axis,
+            picks,
+            shape: block_shape(&e.chunks, idx),
+            dtype: e.dtype,
+        };
+        Node::new(key(&e.name, idx), Op::Kernel(Arc::new(kernel)), deps)
     }
 
     fn reduce_block(&mut self, e: &Arc<ArrayExpr>, out_idx: &[usize]) -> Arc<Node> {

@@ -159,6 +159,35 @@ pub fn apply(block: &ArrayChunk, takes: &[Take]) -> ArrayChunk {
     crate::dispatch!(block, a => go(a, takes))
 }
 
+/// Gather positions along `axis` from several blocks: output position `i`
+/// is local index `picks[i].1` of block `picks[i].0`. Consecutive picks from
+/// one block are selected together; the pieces are joined along `axis`.
+pub fn gather(blocks: &[&ArrayChunk], picks: &[(usize, usize)], axis: usize) -> ArrayChunk {
+    fn go<T: Elem + super::chunk::Typed>(
+        blocks: &[&ArrayChunk],
+        picks: &[(usize, usize)],
+        axis: usize,
+    ) -> ArrayChunk {
+        let typed: Vec<_> = blocks.iter().map(|b| b.to_typed::<T>()).collect();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        while start < picks.len() {
+            let block = picks[start].0;
+            let mut end = start;
+            while end < picks.len() && picks[end].0 == block {
+                end += 1;
+            }
+            let local: Vec<usize> = picks[start..end].iter().map(|p| p.1).collect();
+            pieces.push(typed[block].select(Axis(axis), &local));
+            start = end;
+        }
+        let views: Vec<_> = pieces.iter().map(|p| p.view()).collect();
+        T::wrap(ndarray::concatenate(Axis(axis), &views).expect("pieces agree off the axis"))
+    }
+    let first = blocks.first().expect("a gather reads at least one block");
+    crate::with_dtype!(first.dtype(), T => go::<T>(blocks, picks, axis))
+}
+
 /// Permute a block's axes (output axis `i` is input axis `axes[i]`).
 pub fn transpose(block: &ArrayChunk, axes: &[usize]) -> ArrayChunk {
     crate::dispatch!(block, a => Elem::wrap(transpose_view(a.view(), axes)))

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySet, PyTuple};
 
+use crate::array::chunks::format_shape;
 use crate::array::dtype::DType;
 use crate::error::TaskError;
 use crate::python::convert::{numpy_to_chunk, value_to_py};
@@ -56,6 +57,9 @@ pub struct PyCall {
     /// Convert the result to an array block of this dtype (`map_blocks`),
     /// so native kernels downstream can read it without the GIL.
     pub to_array: Option<DType>,
+    /// The block shape the result must have (calls computing one block of
+    /// a known grid); a mismatch is an error naming both shapes.
+    pub shape: Option<Vec<usize>>,
 }
 
 /// Run `f` with this thread attached to the interpreter (holding the GIL).
@@ -71,7 +75,17 @@ pub fn call(call: &PyCall, inputs: &[Value]) -> Result<Value, TaskError> {
             None => Ok(Value::Py(Arc::new(PyValue(obj.unbind())))),
             Some(dtype) => {
                 let arr = py.import("numpy")?.call_method1("asarray", (obj,))?;
-                Ok(Value::Array(Arc::new(numpy_to_chunk(&arr)?.astype(dtype))))
+                let chunk = numpy_to_chunk(&arr)?.astype(dtype);
+                match &call.shape {
+                    Some(shape) if chunk.shape() != shape.as_slice() => {
+                        Err(pyo3::exceptions::PyValueError::new_err(format!(
+                            "the function returned a block of shape {}, expected {} from the chunks",
+                            format_shape(chunk.shape()),
+                            format_shape(shape)
+                        )))
+                    }
+                    _ => Ok(Value::Array(Arc::new(chunk))),
+                }
             }
         });
         result.map_err(|err| TaskError::Python(Box::new(err)))

@@ -11,17 +11,17 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyComplex, PyFloat, PyInt, PyList, PySlice, PySliceMethods, PyString, PyTuple,
+    PyBool, PyComplex, PyDict, PyFloat, PyInt, PyList, PySlice, PySliceMethods, PyString, PyTuple,
 };
 
 use super::convert::{numpy_to_chunk, Scheduler};
 use super::gil::run_nodes;
-use super::task::{graph_to_dict, TaskCore};
+use super::task::{graph_to_dict, TaskCore, WalkDep, Walker};
 use crate::array::chunk::ArrayChunk;
 use crate::array::chunks::{self, AxisChunks, Chunks};
 use crate::array::dtype::{DType, ScalarKind};
 use crate::array::elementwise::{BinOp, UnOp};
-use crate::array::expr::{ArrayExpr, MapOp, Operand, Scalar};
+use crate::array::expr::{ArrayExpr, BlockCall, CallDep, MapOp, Operand, Scalar};
 use crate::array::lower::Lowerer;
 use crate::array::random::Dist;
 use crate::array::reductions::ReduceOp;
@@ -35,6 +35,23 @@ use crate::value::Value;
 pub struct ArrayCore {
     /// The expression this handle owns.
     pub expr: Arc<ArrayExpr>,
+}
+
+/// Block `idx` of an array, as an argument of a block call
+/// ([`ArrayCore::from_calls`]): the call receives that block's value.
+#[pyclass(frozen, module = "ferrox._core", name = "BlockRef")]
+pub struct BlockRef {
+    /// The array.
+    pub expr: Arc<ArrayExpr>,
+    /// The block's index in its grid.
+    pub idx: Vec<usize>,
+}
+
+#[pymethods]
+impl BlockRef {
+    fn __repr__(&self) -> String {
+        format!("BlockRef({:?}, {})", &*self.expr.name, chunks::format_shape(&self.idx))
+    }
 }
 
 fn wrap(expr: Arc<ArrayExpr>) -> ArrayCore {
@@ -360,6 +377,7 @@ impl ArrayCore {
             args: vec![Arg::Dep(0)],
             kwargs: Vec::new(),
             to_array: None,
+            shape: None,
         };
         Ok(wrap(ArrayExpr::from_task(
             task.get().node.clone(),
@@ -527,6 +545,7 @@ impl ArrayCore {
             args: template,
             kwargs: kw,
             to_array: None,
+            shape: None,
         };
         Ok(wrap(ArrayExpr::map_blocks(
             name,
@@ -535,6 +554,72 @@ impl ArrayCore {
             chunks,
             dtype_arg(dtype)?,
         )?))
+    }
+
+    /// References to every block, in C order of the block grid.
+    fn block_refs(&self) -> Vec<BlockRef> {
+        chunks::block_indices(&self.expr.numblocks())
+            .into_iter()
+            .map(|idx| BlockRef {
+                expr: self.expr.clone(),
+                idx,
+            })
+            .collect()
+    }
+
+    /// An array whose blocks are computed by Python calls: `calls` holds one
+    /// `(func, args, kwargs)` per block in C order; `BlockRef`s (and delayed
+    /// values) anywhere in the arguments become dependencies.
+    #[staticmethod]
+    fn from_calls(
+        name: &str,
+        calls: Vec<(Py<PyAny>, Bound<'_, PyTuple>, Bound<'_, PyDict>)>,
+        chunks: Vec<Vec<usize>>,
+        dtype: &str,
+    ) -> PyResult<ArrayCore> {
+        let dtype = dtype_arg(dtype)?;
+        let grid = chunks::block_indices(&chunks::numblocks(&chunks));
+        let mut inputs: Vec<Arc<ArrayExpr>> = Vec::new();
+        let mut blocks = Vec::with_capacity(calls.len());
+        for (n, (func, args, kwargs)) in calls.into_iter().enumerate() {
+            let mut walker = Walker::new(true);
+            let (args, kwargs) = walker.call_args(&args, Some(&kwargs))?;
+            let deps = walker
+                .deps
+                .into_iter()
+                .map(|d| match d {
+                    WalkDep::Task(node) => CallDep::Task(node),
+                    WalkDep::Block(expr, idx) => {
+                        let i = match inputs.iter().position(|e| Arc::ptr_eq(e, &expr)) {
+                            Some(i) => i,
+                            None => {
+                                inputs.push(expr);
+                                inputs.len() - 1
+                            }
+                        };
+                        CallDep::Block(i, idx)
+                    }
+                })
+                .collect();
+            let shape = grid.get(n).map(|idx| chunks::block_shape(&chunks, idx));
+            let call = PyCall {
+                func: Some(func),
+                args,
+                kwargs,
+                to_array: Some(dtype),
+                shape,
+            };
+            blocks.push(BlockCall {
+                call: Arc::new(call),
+                deps,
+            });
+        }
+        Ok(wrap(ArrayExpr::calls(name, inputs, blocks, chunks, dtype)?))
+    }
+
+    /// `x.take(indices, axis)` with in-range (possibly negative) indices.
+    fn take(&self, axis: usize, indices: Vec<i64>) -> PyResult<ArrayCore> {
+        Ok(wrap(self.expr.take(axis, indices)?))
     }
 
     /// `numpy.concatenate(arrays, axis)`.

@@ -28,6 +28,7 @@ fn to_pyerr(py: Python<'_>, err: FxError) -> PyErr {
         FxError::DType(msg) => PyTypeError::new_err(msg),
         FxError::Axis(msg) => axis_error(py, msg),
         FxError::Overflow(msg) => pyo3::exceptions::PyOverflowError::new_err(msg),
+        FxError::Index(msg) => pyo3::exceptions::PyIndexError::new_err(msg),
         FxError::TaskFailed { key, source } => {
             let pyerr = match source {
                 TaskError::Python(payload) => match payload.downcast::<PyErr>() {

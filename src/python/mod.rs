@@ -20,6 +20,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<task::TaskCore>()?;
     m.add_class::<native::NativeOpCore>()?;
     m.add_class::<array::ArrayCore>()?;
+    m.add_class::<array::BlockRef>()?;
     m.add_function(wrap_pyfunction!(task::compute, m)?)?;
     m.add_function(wrap_pyfunction!(native::get, m)?)?;
     m.add_function(wrap_pyfunction!(native::native_op, m)?)?;

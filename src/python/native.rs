@@ -162,6 +162,7 @@ impl<'py> DictReader<'_, 'py> {
             args,
             kwargs: Vec::new(),
             to_array: None,
+            shape: None,
         })
     }
 
@@ -208,6 +209,7 @@ impl<'py> DictReader<'_, 'py> {
                     args: vec![arg],
                     kwargs: Vec::new(),
                     to_array: None,
+                    shape: None,
                 })),
             }
         };

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -17,9 +18,11 @@ use pyo3::types::{
     PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
 };
 
+use super::array::BlockRef;
 use super::convert::{key_to_py, py_to_value, value_into_py, value_to_py, KeyReader, Scheduler};
 use super::gil::run_nodes;
 use super::native::NativeOpCore;
+use crate::array::expr::ArrayExpr;
 use crate::executor::native::{NativeArg, NativeCall};
 use crate::executor::pytask::{Arg, PyCall};
 use crate::graph::{Graph, Key, Node, Op};
@@ -31,21 +34,70 @@ pub struct TaskCore {
     pub node: Arc<Node>,
 }
 
+/// Keyword argument templates: (name, template) pairs.
+pub type KwargTemplates = Vec<(Py<PyAny>, Arg)>;
+
+/// A dependency found while walking a call's arguments.
+pub enum WalkDep {
+    /// A task (a delayed value).
+    Task(Arc<Node>),
+    /// Block `.1` of an array (a [`BlockRef`] argument).
+    Block(Arc<ArrayExpr>, Vec<usize>),
+}
+
+#[derive(PartialEq, Eq, Hash)]
+enum DepId {
+    Task(Key),
+    Block(usize, Vec<usize>),
+}
+
 /// Collects the dependencies of one call while its arguments are walked.
-struct Walker {
-    deps: Vec<Arc<Node>>,
-    positions: HashMap<Key, u32>,
+#[derive(Default)]
+pub struct Walker {
+    /// The dependencies, in the order of their `Arg::Dep` numbers.
+    pub deps: Vec<WalkDep>,
+    positions: HashMap<DepId, u32>,
     traverse: bool,
 }
 
 impl Walker {
-    fn dep(&mut self, node: &Arc<Node>) -> Arg {
+    /// A walker; `traverse` looks inside lists, tuples, sets and dicts.
+    pub fn new(traverse: bool) -> Walker {
+        Walker {
+            traverse,
+            ..Walker::default()
+        }
+    }
+
+    fn dep(&mut self, id: DepId, dep: impl FnOnce() -> WalkDep) -> Arg {
         let next = self.deps.len() as u32;
-        let pos = *self.positions.entry(node.key.clone()).or_insert_with(|| {
-            self.deps.push(node.clone());
+        let pos = *self.positions.entry(id).or_insert_with(|| {
+            self.deps.push(dep());
             next
         });
         Arg::Dep(pos)
+    }
+
+    fn task(&mut self, node: &Arc<Node>) -> Arg {
+        self.dep(DepId::Task(node.key.clone()), || {
+            WalkDep::Task(node.clone())
+        })
+    }
+
+    /// Templates of a call's positional and keyword arguments.
+    pub fn call_args(
+        &mut self,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(Vec<Arg>, KwargTemplates)> {
+        let args = self.items(args.iter().map(Ok))?;
+        let mut kw = Vec::new();
+        if let Some(kwargs) = kwargs {
+            for (k, v) in kwargs.iter() {
+                kw.push((k.unbind(), self.walk(&v)?));
+            }
+        }
+        Ok((args, kw))
     }
 
     fn items<'py>(
@@ -57,7 +109,12 @@ impl Walker {
 
     fn walk(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Arg> {
         if let Ok(core) = obj.cast::<TaskCore>() {
-            return Ok(self.dep(&core.get().node));
+            return Ok(self.task(&core.get().node));
+        }
+        if let Ok(r) = obj.cast::<BlockRef>() {
+            let r = r.get();
+            let id = DepId::Block(Arc::as_ptr(&r.expr) as usize, r.idx.clone());
+            return Ok(self.dep(id, || WalkDep::Block(r.expr.clone(), r.idx.clone())));
         }
         let plain = obj.is_none()
             || obj.is_exact_instance_of::<PyInt>()
@@ -98,7 +155,7 @@ impl Walker {
         if obj.get_type().hasattr(intern!(py, "__ferrox_task__"))? {
             let task = obj.call_method0(intern!(py, "__ferrox_task__"))?;
             let core = task.cast::<TaskCore>()?;
-            return Ok(self.dep(&core.get().node));
+            return Ok(self.task(&core.get().node));
         }
         Ok(Arg::Lit(obj.clone().unbind()))
     }
@@ -136,26 +193,27 @@ impl TaskCore {
         traverse: bool,
     ) -> PyResult<TaskCore> {
         let key = KeyReader::default().read(key, "key")?;
-        let mut walker = Walker {
-            deps: Vec::new(),
-            positions: HashMap::new(),
-            traverse,
-        };
-        let args = walker.items(args.iter().map(Ok))?;
-        let mut kw = Vec::new();
-        if let Some(kwargs) = kwargs {
-            for (k, v) in kwargs.iter() {
-                kw.push((k.unbind(), walker.walk(&v)?));
-            }
-        }
+        let mut walker = Walker::new(traverse);
+        let (args, kwargs) = walker.call_args(args, kwargs)?;
+        let deps = walker
+            .deps
+            .into_iter()
+            .map(|d| match d {
+                WalkDep::Task(node) => Ok(node),
+                WalkDep::Block(..) => Err(PyTypeError::new_err(
+                    "array block references can only be arguments of array block calls",
+                )),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
         let op = Op::Python(Arc::new(PyCall {
             func,
             args,
-            kwargs: kw,
+            kwargs,
             to_array: None,
+            shape: None,
         }));
         Ok(TaskCore {
-            node: Node::new(key, op, walker.deps),
+            node: Node::new(key, op, deps),
         })
     }
 

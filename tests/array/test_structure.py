@@ -90,6 +90,84 @@ def test_index_errors_match_numpy() -> None:
         a.transpose((0,))
 
 
+@given(data=chunked_arrays(min_dims=1), d=st.data())
+def test_integer_array_and_mask_indexing_match_numpy(data: tuple, d: st.DataObject) -> None:
+    x, chunks = data
+    axis = d.draw(st.integers(0, x.ndim - 1))
+    n = x.shape[axis]
+    if n:
+        ints = d.draw(st.lists(st.integers(-n, n - 1), max_size=12))
+    else:
+        ints = []
+    mask = np.array(d.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    a = fa.from_array(x, chunks=chunks)
+    lead = (slice(None),) * axis
+    for index in [ints, np.array(ints, dtype=np.int64), mask]:
+        key = (*lead, index)
+        assert_eq(a[key], x[key])
+    if axis == x.ndim - 1:
+        tail = np.s_[..., np.array(ints, dtype=np.int32)]
+        assert_eq(a[tail], x[tail])
+    full = x == x  # NaN-free positions
+    assert_eq(a[full], x[full])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        np.s_[[7, 0, 1, 2, 12, 19, 3]],
+        np.s_[:, [1, 5, 9]],
+        np.s_[np.arange(20) % 3 == 0],
+        np.s_[np.arange(19, -1, -1)],
+        np.s_[[]],
+        np.s_[np.random.default_rng(0).permutation(10)],
+    ],
+)
+def test_integer_array_chunks_match_dask(index: object) -> None:
+    x = np.arange(200.0).reshape(20, 10)
+    if isinstance(index, np.ndarray) and index.dtype == bool:
+        x = np.arange(20.0)
+    f = fa.from_array(x, chunks=(5, 3))[index] if x.ndim == 2 else fa.from_array(x, 5)[index]
+    d = dask_array.from_array(x, chunks=(5, 3) if x.ndim == 2 else 5)[index]
+    assert f.chunks == d.chunks
+    assert_eq(f, x[index])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [np.s_[0, :, [1, 2]], np.s_[:, 1, [1, 2]], np.s_[[0, 2], :, 1], np.s_[0, None, [1, 2]]],
+)
+def test_advanced_axis_placement_matches_numpy(index: object) -> None:
+    x = np.arange(60).reshape(3, 4, 5)
+    assert_eq(fa.from_array(x, chunks=2)[index], x[index])
+
+
+def test_lazy_mask_is_computed_first() -> None:
+    x = np.arange(60.0).reshape(3, 4, 5)
+    a = fa.from_array(x, chunks=2)
+    assert_eq(a[a[:, 0, 0] > 10], x[x[:, 0, 0] > 10])
+    assert_eq(a[a > 30], x[x > 30])
+
+
+def test_advanced_index_errors_match_numpy() -> None:
+    x = np.arange(60).reshape(3, 4, 5)
+    a = fa.from_array(x, chunks=2)
+    bad_indices = [
+        np.s_[np.array([1.0])],
+        np.s_[[True, False]],
+        np.s_[(x > 30)[:2]],
+        np.s_[:, [0, 5]],
+        np.s_[:, :, [-6]],
+        np.s_[np.ones((3, 5), bool)],
+    ]
+    for bad in bad_indices:
+        with pytest.raises(IndexError) as numpy_err:
+            x[bad]
+        with pytest.raises(IndexError) as ferrox_err:
+            a[bad]
+        assert str(ferrox_err.value) == str(numpy_err.value)
+
+
 @given(data=chunked_arrays(min_dims=1, max_dims=3, nan=False), d=st.data())
 def test_concatenate_and_stack_match_numpy(data: tuple, d: st.DataObject) -> None:
     x, chunks = data

@@ -297,7 +297,9 @@ class Array:
         return Array(self._core.astype(dtype_name(dtype)))
 
     def __getitem__(self, index: Any) -> Array:
-        return Array(self._core.getitem(index))
+        from ferrox.array.indexing import getitem
+
+        return getitem(self, index)
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
