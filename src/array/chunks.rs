@@ -160,7 +160,10 @@ pub fn block_indices(numblocks: &[usize]) -> Vec<Vec<usize>> {
 
 /// Position of block `idx` in C order of a grid of `numblocks`.
 pub fn flat_index(numblocks: &[usize], idx: &[usize]) -> usize {
-    numblocks.iter().zip(idx).fold(0, |acc, (&n, &i)| acc * n + i)
+    numblocks
+        .iter()
+        .zip(idx)
+        .fold(0, |acc, (&n, &i)| acc * n + i)
 }
 
 /// The shape of block `idx`.

@@ -904,9 +904,9 @@ impl ArrayExpr {
         for b in &blocks {
             for d in &b.deps {
                 if let CallDep::Block(i, idx) = d {
-                    let input = inputs.get(*i).ok_or_else(|| {
-                        FxError::InvalidArgument(format!("no input array {i}"))
-                    })?;
+                    let input = inputs
+                        .get(*i)
+                        .ok_or_else(|| FxError::InvalidArgument(format!("no input array {i}")))?;
                     let nb = input.numblocks();
                     if idx.len() != nb.len() || idx.iter().zip(&nb).any(|(a, b)| a >= b) {
                         return Err(FxError::Index(format!(

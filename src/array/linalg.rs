@@ -2,12 +2,14 @@
 //!
 //! Block `(i, j)` of `a @ b` is `sum_k a[i, k] @ b[k, j]`, computed in one
 //! task from the row of `a`'s blocks and the column of `b`'s blocks. Float
-//! products use the `gemm` crate (SIMD kernels chosen at run time); the
-//! other dtypes use ndarray's generic `dot`.
+//! and complex products use OpenBLAS when [`blas`] loaded it, else the `gemm`
+//! crate (SIMD kernels chosen at run time); the other dtypes use ndarray's
+//! generic `dot`.
 
 use ndarray::{Array2, ArrayD, Ix2};
 use num_complex::Complex64;
 
+use super::blas::{self, BlasElem};
 use super::chunk::{ArrayChunk, Typed};
 use super::dtype::DType;
 use crate::error::{FxError, FxResult};
@@ -57,13 +59,44 @@ fn gemm_add<T: 'static + Copy>(acc: &mut Array2<T>, a: &Array2<T>, b: &Array2<T>
 
 fn float_product<T>(a: &[&ArrayChunk], b: &[&ArrayChunk], one: T) -> FxResult<ArrayD<T>>
 where
-    T: Typed + num_traits::Zero + 'static,
+    T: Typed + BlasElem + num_traits::Zero + 'static,
 {
     let mut acc: Option<Array2<T>> = None;
     for (x, y) in a.iter().zip(b) {
         let (x, y) = (as2::<T>(x)?, as2::<T>(y)?);
         let out = acc.get_or_insert_with(|| Array2::zeros((x.dim().0, y.dim().1)));
-        gemm_add(out, &x, &y, one);
+        if !blas_add(out, &x, &y) {
+            gemm_add(out, &x, &y, one);
+        }
+    }
+    Ok(acc.expect("at least one block pair").into_dyn())
+}
+
+/// `acc += a @ b` through the loaded BLAS; false if none is loaded.
+fn blas_add<T: BlasElem + Clone>(acc: &mut Array2<T>, a: &Array2<T>, b: &Array2<T>) -> bool {
+    if !blas::loaded() {
+        return false;
+    }
+    let (m, k) = a.dim();
+    let n = b.dim().1;
+    let (a, b) = (a.as_standard_layout(), b.as_standard_layout());
+    let (Some(a), Some(b), Some(c)) = (a.as_slice(), b.as_slice(), acc.as_slice_mut()) else {
+        return false;
+    };
+    T::gemm_add(m, n, k, a, b, c)
+}
+
+fn complex_product(a: &[&ArrayChunk], b: &[&ArrayChunk]) -> FxResult<ArrayD<Complex64>> {
+    if !blas::loaded() {
+        return product::<Complex64>(a, b);
+    }
+    let mut acc: Option<Array2<Complex64>> = None;
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (as2::<Complex64>(x)?, as2::<Complex64>(y)?);
+        let out = acc.get_or_insert_with(|| Array2::zeros((x.dim().0, y.dim().1)));
+        if !blas_add(out, &x, &y) {
+            *out += &x.dot(&y);
+        }
     }
     Ok(acc.expect("at least one block pair").into_dyn())
 }
@@ -89,7 +122,7 @@ pub fn matmul_blocks(a: &[&ArrayChunk], b: &[&ArrayChunk], out: DType) -> FxResu
     Ok(match out {
         DType::F64 => ArrayChunk::F64(float_product::<f64>(a, b, 1.0)?),
         DType::F32 => ArrayChunk::F32(float_product::<f32>(a, b, 1.0)?),
-        DType::C128 => ArrayChunk::C128(product::<Complex64>(a, b)?),
+        DType::C128 => ArrayChunk::C128(complex_product(a, b)?),
         DType::I64 => ArrayChunk::I64(product::<i64>(a, b)?),
         DType::I32 => ArrayChunk::I32(product::<i32>(a, b)?),
         DType::U8 => ArrayChunk::U8(product::<u8>(a, b)?),

@@ -15,12 +15,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::chunks::{block_indices, block_shape, offsets};
 use super::chunks;
+use super::chunks::{block_indices, block_shape, offsets};
 use super::expr::{ArrayExpr, BlockCall, CallDep, Kind, Operand};
 use super::kernels::{
-    Assemble, BlockKernel, FlatAssemble, GatherKernel, FlatPiece, MatMulBlock, Overlap, Piece, ReduceAggregate,
-    ReduceChunk, ReduceCombine, ScanKernel,
+    Assemble, BlockKernel, FlatAssemble, FlatPiece, GatherKernel, MatMulBlock, Overlap, Piece,
+    ReduceAggregate, ReduceChunk, ReduceCombine, ScanKernel,
 };
 use super::program::{Program, Sequence};
 use super::reductions::BlockPlace;
@@ -66,9 +66,7 @@ fn children(e: &ArrayExpr) -> Vec<&Arc<ArrayExpr>> {
         Kind::Gather { input, .. } => vec![input],
         Kind::MapBlocks { inputs, .. }
         | Kind::Concatenate { inputs, .. }
-        | Kind::Calls { inputs, .. } => {
-            inputs.iter().collect()
-        }
+        | Kind::Calls { inputs, .. } => inputs.iter().collect(),
         _ => vec![],
     }
 }

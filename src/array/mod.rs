@@ -7,8 +7,10 @@
 //! - [`lower`]: expressions to tasks, with blockwise fusion.
 //! - [`program`]: how one block is computed inside a task (fused, tiled).
 //! - [`kernels`]: the task kernels (blocks, reduction steps, scans, …).
-//! - [`elementwise`], [`reductions`], [`random`]: the kernels.
+//! - [`elementwise`], [`reductions`], [`random`], [`linalg`]: the kernels;
+//!   [`blas`] an optional OpenBLAS for float products.
 
+pub mod blas;
 pub mod chunk;
 pub mod chunks;
 pub mod dtype;

@@ -50,7 +50,11 @@ pub struct BlockRef {
 #[pymethods]
 impl BlockRef {
     fn __repr__(&self) -> String {
-        format!("BlockRef({:?}, {})", &*self.expr.name, chunks::format_shape(&self.idx))
+        format!(
+            "BlockRef({:?}, {})",
+            &*self.expr.name,
+            chunks::format_shape(&self.idx)
+        )
     }
 }
 
@@ -554,6 +558,12 @@ impl ArrayCore {
             chunks,
             dtype_arg(dtype)?,
         )?))
+    }
+
+    /// Use the OpenBLAS library at `path` for float matrix products.
+    #[staticmethod]
+    fn load_blas(path: &str) -> PyResult<()> {
+        Ok(crate::array::blas::load(path)?)
     }
 
     /// References to every block, in C order of the block grid.
