@@ -36,6 +36,7 @@ from ferrox.array.creation import (
     zeros,
     zeros_like,
 )
+from ferrox.array.io import from_npy_stack, from_zarr, store, to_npy_stack, to_zarr
 from ferrox.array.linalg import dot, matmul
 from ferrox.array.manipulation import (
     diag,
@@ -85,4 +86,5 @@ __all__ = [
     "moveaxis", "dot", "matmul", "linalg", "map_blocks", "concatenate", "stack", "eye",
     "from_delayed", "linspace", "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll",
     "squeeze", "tril", "triu", "cumsum", "cumprod", "reshape", "ravel", *_ufuncs,
+    "from_npy_stack", "from_zarr", "store", "to_npy_stack", "to_zarr",
 ]  # fmt: skip

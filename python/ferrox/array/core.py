@@ -468,6 +468,19 @@ class Array:
         """Index of the maximum along ``axis`` (flat index for ``axis=None``)."""
         return self._reduce("argmax", axis, keepdims, **kw)
 
+    # -- storage ---------------------------------------------------------------
+    def store(self, target: Any, **kwargs: Any) -> Any:
+        """Write the array into ``target`` block by block; see :func:`ferrox.array.store`."""
+        from ferrox.array.io import store
+
+        return store([self], [target], **kwargs)
+
+    def to_zarr(self, *args: Any, **kwargs: Any) -> Any:
+        """Save the array in the Zarr format; see :func:`ferrox.array.to_zarr`."""
+        from ferrox.array.io import to_zarr
+
+        return to_zarr(self, *args, **kwargs)
+
 
 class _BlockView:
     """``Array.blocks``: indexing by block numbers instead of elements."""

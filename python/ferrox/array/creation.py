@@ -20,13 +20,63 @@ def _shape(shape: Any) -> list[int]:
     return shape
 
 
+def _holding_dtype(dtype: Any) -> np.dtype:
+    """The dtype ferrox holds data of ``dtype`` in: other integer widths as
+    int64, other floats as float64; anything else raises ``TypeError``."""
+    dtype = np.dtype(dtype)
+    if dtype.name in SUPPORTED_DTYPES:
+        return dtype
+    if dtype.kind in "iu":
+        return np.dtype(np.int64)
+    if dtype.kind == "f":
+        return np.dtype(np.float64)
+    return np.dtype(dtype_name(dtype))
+
+
+def _read_block(source: Any, index: tuple[slice, ...], dtype: np.dtype) -> np.ndarray:
+    return np.asarray(source[index], dtype=dtype)
+
+
+def block_slices(chunks: Any) -> list[tuple[slice, ...]]:
+    """The element slices of every block of ``chunks``, in C order of the grid."""
+    starts = [np.concatenate([[0], np.cumsum(c, dtype=np.int64)]) for c in chunks]
+    return [
+        tuple(slice(int(starts[ax][i]), int(starts[ax][i + 1])) for ax, i in enumerate(idx))
+        for idx in np.ndindex(*(len(c) for c in chunks))
+    ]
+
+
+def from_calls(name: str, calls: list[tuple[Any, tuple, dict]], chunks: Any, dtype: Any) -> Array:
+    """An array whose blocks (C order of ``chunks``' grid) are ``func(*args, **kwargs)``
+    of ``calls``: one Python task per block, no other task. Blocks of other
+    arrays (``x._core.block_refs()``) and delayed values in the arguments
+    become the tasks' dependencies."""
+    core = _core.ArrayCore.from_calls(name, calls, [list(c) for c in chunks], dtype_name(dtype))
+    return Array(core)
+
+
+def _from_array_like(x: Any, chunks: Any, name: Any) -> Array:
+    """A lazy array reading blocks of an array-like (h5py, zarr, …) by slicing."""
+    from ferrox import base
+
+    dtype = _holding_dtype(x.dtype)
+    shape = [int(n) for n in x.shape]
+    normalized = _core.ArrayCore.normalize_chunks(chunks, shape, dtype.name)
+    if name is None or name is True:
+        name = f"array-{base.tokenize(id(x), shape, str(x.dtype), normalized)}"
+    calls = [(_read_block, (x, index, dtype), {}) for index in block_slices(normalized)]
+    return from_calls(name, calls, normalized, dtype)
+
+
 def from_array(x: Any, chunks: Any = "auto", name: Any = None, **kwargs: Any) -> Array:
     """An array from NumPy data (or anything ``numpy.asarray`` accepts), cut into ``chunks``.
 
     Parameters
     ----------
     x : array_like
-        The data; it is copied once into ferrox's memory.
+        The data. A NumPy array (or a list, …) is copied once into ferrox's
+        memory; an array-like with ``shape``, ``dtype`` and slicing (h5py,
+        zarr) stays where it is and each block task reads its own slice.
     chunks : int, tuple, dict or "auto"
         Block lengths, as in Dask: one int for every axis, one entry per axis
         (an int, -1 or None for the whole axis, or a tuple of lengths), or
@@ -40,6 +90,11 @@ def from_array(x: Any, chunks: Any = "auto", name: Any = None, **kwargs: Any) ->
     """
     if isinstance(x, Array):
         return x if chunks == "auto" else x.rechunk(chunks)
+    lazy = not isinstance(x, np.ndarray) and all(
+        hasattr(x, attr) for attr in ("shape", "dtype", "__getitem__")
+    )
+    if lazy and not np.isscalar(x):
+        return _from_array_like(x, chunks, name)
     arr = np.asarray(x)
     if arr.dtype.name not in SUPPORTED_DTYPES:
         if arr.dtype.kind in "iu":
