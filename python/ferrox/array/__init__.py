@@ -10,7 +10,14 @@ Change ``import dask.array as da`` to ``import ferrox.array as da``::
 from __future__ import annotations
 
 from ferrox.array import _blas, linalg, random  # noqa: F401 - _blas loads OpenBLAS
-from ferrox.array.blockwise import map_blocks
+from ferrox.array.blockwise import (
+    apply_along_axis,
+    blockwise,
+    map_blocks,
+    map_overlap,
+    overlap,
+    reduction,
+)
 from ferrox.array.core import Array
 from ferrox.array.creation import (
     arange,
@@ -37,8 +44,9 @@ from ferrox.array.creation import (
     zeros_like,
 )
 from ferrox.array.io import from_npy_stack, from_zarr, store, to_npy_stack, to_zarr
-from ferrox.array.linalg import dot, matmul
+from ferrox.array.linalg import dot, einsum, matmul, tensordot
 from ferrox.array.manipulation import (
+    block,
     diag,
     expand_dims,
     flip,
@@ -87,4 +95,6 @@ __all__ = [
     "from_delayed", "linspace", "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll",
     "squeeze", "tril", "triu", "cumsum", "cumprod", "reshape", "ravel", *_ufuncs,
     "from_npy_stack", "from_zarr", "store", "to_npy_stack", "to_zarr",
+    "block", "einsum", "tensordot",
+    "apply_along_axis", "blockwise", "map_overlap", "overlap", "reduction",
 ]  # fmt: skip

@@ -292,6 +292,20 @@ class Array:
 
         return map_blocks(func, self, *args, **kwargs)
 
+    def map_overlap(
+        self,
+        func: Callable[..., Any],
+        depth: Any,
+        boundary: Any = None,
+        trim: bool = True,
+        **kw: Any,
+    ) -> Array:
+        """``func`` on blocks extended by their neighbours' margins; see
+        :func:`ferrox.array.map_overlap`."""
+        from ferrox.array.blockwise import map_overlap
+
+        return map_overlap(func, self, depth=depth, boundary=boundary, trim=trim, **kw)
+
     def astype(self, dtype: Any, **kwargs: Any) -> Array:
         """The array cast to ``dtype`` (NumPy's ``astype`` conversion rules)."""
         return Array(self._core.astype(dtype_name(dtype)))

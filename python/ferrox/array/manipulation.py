@@ -1,5 +1,5 @@
 """Array manipulation built from lazy primitives: flips, rolls, triangles,
-diagonals, padding, squeezing. Each function only composes indexing,
+diagonals, padding, squeezing, block assembly. Each function only composes indexing,
 ``concatenate``, ``where`` and creation functions, so the work still runs in
 Rust, fused per block."""
 
@@ -164,6 +164,80 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", constant_values: Any
     return out
 
 
+def _block_format_index(index: list[int | None]) -> str:
+    return "arrays" + "".join(f"[{i}]" for i in index if i is not None)
+
+
+def _block_check_depths_match(
+    arrays: Any, parent_index: list[int | None]
+) -> tuple[list[int | None], int]:
+    """NumPy's check of ``block``'s nesting: the index of a bottom element (ending
+    in None under an empty list) and the largest element ndim."""
+    if isinstance(arrays, tuple):
+        raise TypeError(
+            f"{_block_format_index(parent_index)} is a tuple. Only lists can be used to "
+            "arrange blocks, and np.block does not allow implicit conversion from tuple "
+            "to ndarray."
+        )
+    if isinstance(arrays, list) and arrays:
+        first_index, max_ndim = None, 0
+        for i, arr in enumerate(arrays):
+            index, ndim = _block_check_depths_match(arr, [*parent_index, i])
+            max_ndim = max(max_ndim, ndim)
+            if first_index is None:
+                first_index = index
+            elif len(index) != len(first_index):
+                raise ValueError(
+                    f"List depths are mismatched. First element was at depth "
+                    f"{len(first_index)}, but there is an element at depth {len(index)} "
+                    f"({_block_format_index(index)})"
+                )
+            elif index[-1] is None:
+                first_index = index
+        assert first_index is not None
+        return first_index, max_ndim
+    if isinstance(arrays, list):
+        return [*parent_index, None], 0
+    return parent_index, arrays.ndim if isinstance(arrays, Array) else np.ndim(arrays)
+
+
+def _block_assemble(arrays: Any, list_ndim: int, ndim: int, depth: int) -> Array:
+    if depth < list_ndim:
+        parts = [_block_assemble(a, list_ndim, ndim, depth + 1) for a in arrays]
+        return concatenate(parts, axis=depth - list_ndim)
+    x = asarray(arrays)
+    return x[(None,) * (ndim - x.ndim)] if x.ndim < ndim else x
+
+
+def block(arrays: Any) -> Array:
+    """``numpy.block``, lazily: an array assembled from nested lists of blocks.
+
+    The innermost lists are joined along the last axis, the lists holding them
+    along the second-to-last, and so on; blocks with fewer axes than the
+    result get leading length-1 axes.
+
+    Parameters
+    ----------
+    arrays : nested list of array_like
+        Lists only (NumPy rejects tuples), nested to the same depth everywhere.
+
+    Examples
+    --------
+    >>> import numpy as np, ferrox.array as fa
+    >>> a = fa.from_array(np.eye(2, dtype=int), chunks=1)
+    >>> fa.block([[a, np.zeros((2, 1), dtype=int)], [np.full((1, 3), 7)]]).compute()
+    array([[1, 0, 0],
+           [0, 1, 0],
+           [7, 7, 7]])
+    """
+    bottom_index, arr_ndim = _block_check_depths_match(arrays, [])
+    if bottom_index and bottom_index[-1] is None:
+        raise ValueError(f"List at {_block_format_index(bottom_index)} cannot be empty")
+    list_ndim = len(bottom_index)
+    return _block_assemble(arrays, list_ndim, max(arr_ndim, list_ndim), 0)
+
+
 __all__ = [
-    "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll", "squeeze", "tril", "triu",
+    "block", "diag", "expand_dims", "flip", "fliplr", "flipud", "pad", "roll", "squeeze", "tril",
+    "triu",
 ]  # fmt: skip
