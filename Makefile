@@ -1,5 +1,7 @@
 # ferrox — build, lint and test. `make test` is what CI runs.
 # The Rust target directory lives outside the clone so rebuilds are incremental.
+# clippy and the Rust tests use the release profile, the one pip builds, so the
+# large dependencies (polars, arrow) are not compiled a second time in debug.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/ferrox-target
 PYTHON ?= python3
 PYTEST_FLAGS ?=
@@ -15,13 +17,13 @@ lint: rust-lint py-lint
 
 rust-lint:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --release --all-targets -- -D warnings
 	@# PyO3 stays at the edge: src/python/ and the executor's Python-task module.
 	@if grep -rln "pyo3" src --include=*.rs | grep -v -e '^src/python/' -e '^src/executor/pytask.rs$$' -e '^src/lib.rs$$'; then \
 		echo "pyo3 used outside src/python/ and src/executor/pytask.rs"; exit 1; fi
 
 rust-test:
-	cargo test
+	cargo test --release
 
 py-lint:
 	$(PYTHON) -m ruff check .

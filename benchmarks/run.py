@@ -60,6 +60,7 @@ WORKLOADS: dict[str, Workload] = {
     "array_ops_transpose": Workload("array_ops", ("ferrox", "dask", "numpy"), "transpose"),
     "array_ops_strided": Workload("array_ops", ("ferrox", "dask", "numpy"), "strided"),
     "array_matmul": Workload("array_matmul", ("ferrox", "dask", "numpy")),
+    "df_seed": Workload("df_seed", ("ferrox", "dask", "pandas", "polars")),
 }
 
 #: Keys of a script's report that are not extra metrics.

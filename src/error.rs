@@ -27,6 +27,10 @@ pub enum FxError {
     Overflow(String),
     /// An index is out of bounds for the axis it indexes.
     Index(String),
+    /// A column name that is not in the frame.
+    MissingColumn(String),
+    /// A file could not be read or written.
+    Io(String),
     /// A task raised; the payload is the original error (a Python exception
     /// for Python tasks) and the key of the task that failed.
     TaskFailed {
@@ -70,7 +74,9 @@ impl fmt::Display for FxError {
             | FxError::DType(m)
             | FxError::Axis(m)
             | FxError::Overflow(m)
-            | FxError::Index(m) => f.write_str(m),
+            | FxError::Index(m)
+            | FxError::MissingColumn(m)
+            | FxError::Io(m) => f.write_str(m),
             FxError::TaskFailed { key, source } => match source {
                 TaskError::Native(e) => write!(f, "{e} (while computing task {key})"),
                 TaskError::Python(_) => write!(f, "task {key} raised"),

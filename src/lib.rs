@@ -7,6 +7,7 @@
 pub mod array;
 pub mod error;
 pub mod executor;
+pub mod frame;
 pub mod graph;
 pub mod python;
 pub mod value;

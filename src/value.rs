@@ -27,4 +27,6 @@ pub enum Value {
     Array(Arc<ArrayChunk>),
     /// The partial state of an array reduction.
     Partial(Arc<Partial>),
+    /// A partition of a data frame.
+    Frame(Arc<polars_core::frame::DataFrame>),
 }

@@ -116,6 +116,7 @@ fn kind(v: &Value) -> &'static str {
         Value::Float(_) => "float",
         Value::Py(_) => "a Python object",
         Value::Array(_) | Value::Partial(_) => "an array block",
+        Value::Frame(_) => "a frame partition",
     }
 }
 

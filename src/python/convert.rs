@@ -24,6 +24,10 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
         Value::Float(f) => f.into_pyobject(py)?.into_any(),
         Value::Py(obj) => obj.0.bind(py).clone(),
         Value::Array(chunk) => chunk_to_numpy(py, chunk.clone()),
+        Value::Frame(df) => {
+            let (batch, schema) = crate::frame::export::to_arrow(df)?;
+            pyo3_arrow::PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?
+        }
         Value::Partial(_) => {
             return Err(PyTypeError::new_err(
                 "a reduction partial has no Python form",

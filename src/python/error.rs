@@ -29,6 +29,8 @@ fn to_pyerr(py: Python<'_>, err: FxError) -> PyErr {
         FxError::Axis(msg) => axis_error(py, msg),
         FxError::Overflow(msg) => pyo3::exceptions::PyOverflowError::new_err(msg),
         FxError::Index(msg) => pyo3::exceptions::PyIndexError::new_err(msg),
+        FxError::MissingColumn(msg) => PyKeyError::new_err(msg),
+        FxError::Io(msg) => pyo3::exceptions::PyOSError::new_err(msg),
         FxError::TaskFailed { key, source } => {
             let pyerr = match source {
                 TaskError::Python(payload) => match payload.downcast::<PyErr>() {

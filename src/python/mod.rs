@@ -5,10 +5,13 @@
 //! - [`convert`]: values, keys and option strings.
 //! - [`error`]: `FxError` → Python exceptions, once.
 //! - [`gil`]: running a graph with the GIL released.
+//! - [`array`], [`frame`]: the handles behind `ferrox.array` and
+//!   `ferrox.dataframe`.
 
 pub mod array;
 pub mod convert;
 pub mod error;
+pub mod frame;
 pub mod gil;
 pub mod native;
 pub mod task;
@@ -21,6 +24,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<native::NativeOpCore>()?;
     m.add_class::<array::ArrayCore>()?;
     m.add_class::<array::BlockRef>()?;
+    m.add_class::<frame::FrameCore>()?;
     m.add_function(wrap_pyfunction!(task::compute, m)?)?;
     m.add_function(wrap_pyfunction!(native::get, m)?)?;
     m.add_function(wrap_pyfunction!(native::native_op, m)?)?;

@@ -1,0 +1,21 @@
+"""``ferrox.dataframe``: partitioned data frames with Dask DataFrame's API
+and pandas' results.
+
+Change ``import dask.dataframe as dd`` to ``import ferrox.dataframe as dd``::
+
+    import ferrox.dataframe as dd
+    df = dd.read_csv("data_*.csv")
+    df.groupby("category")["value"].mean().compute()   # a pandas.Series
+
+Partitions are polars frames computed in Rust (``src/frame/``); results
+come back as pandas objects through Arrow.
+"""
+
+from __future__ import annotations
+
+from ferrox.base import compute
+from ferrox.dataframe.core import DataFrame, Series
+from ferrox.dataframe.groupby import DataFrameGroupBy, SeriesGroupBy
+from ferrox.dataframe.io import read_csv
+
+__all__ = ["DataFrame", "DataFrameGroupBy", "Series", "SeriesGroupBy", "compute", "read_csv"]

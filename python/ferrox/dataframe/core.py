@@ -1,0 +1,143 @@
+"""``DataFrame`` and ``Series``: thin Python names over ``FrameCore``
+(``src/python/frame.rs``).
+
+A ``Series`` is a one-column frame expression that computes to a
+``pandas.Series``. Every method builds a new expression in Rust (columns are
+checked now, so an unknown column raises ``KeyError`` before anything runs);
+``compute()`` runs one task per partition and joins the partitions once,
+through Arrow, into pandas.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ferrox import _core, base
+
+if TYPE_CHECKING:
+    from ferrox.dataframe.groupby import DataFrameGroupBy
+
+
+def _dtype(name: str) -> Any:
+    return pd.StringDtype(na_value=np.nan) if name == "str" else np.dtype(name)
+
+
+def _to_pandas(tables: list[Any]) -> pd.DataFrame:
+    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    return table.to_pandas()
+
+
+class _Frame:
+    """What DataFrame and Series share: the core, partitions, computing."""
+
+    _core: _core.FrameCore
+
+    def __init__(self, core: _core.FrameCore) -> None:
+        self._core = core
+
+    @property
+    def npartitions(self) -> int:
+        """Number of partitions."""
+        return self._core.npartitions
+
+    @property
+    def _name(self) -> str:
+        return self._core.name
+
+    def __ferrox_cores__(self) -> list[Any]:
+        return self._core.partition_tasks()
+
+    def __ferrox_finalize__(self, values: list[Any]) -> Any:
+        return self._finalize(_to_pandas(values))
+
+    def _finalize(self, frame: pd.DataFrame) -> Any:
+        return frame
+
+    def compute(self, **kwargs: Any) -> Any:
+        """The pandas result, computed with the default (threaded) scheduler."""
+        (result,) = base.compute(self, **kwargs)
+        return result
+
+
+class DataFrame(_Frame):
+    """A lazy, partitioned ``pandas.DataFrame``.
+
+    Examples
+    --------
+    >>> import os, tempfile, pandas as pd, ferrox.dataframe as dd
+    >>> tmp = tempfile.mkdtemp()
+    >>> pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 3]}).to_csv(
+    ...     os.path.join(tmp, "x.csv"), index=False)
+    >>> df = dd.read_csv(os.path.join(tmp, "*.csv"))
+    >>> df.columns.tolist(), df.npartitions
+    (['k', 'v'], 1)
+    >>> df.groupby("k")["v"].sum().compute()
+    k
+    a    4
+    b    2
+    Name: v, dtype: int64
+    """
+
+    @property
+    def columns(self) -> pd.Index:
+        """Column labels."""
+        return pd.Index(self._core.columns())
+
+    @property
+    def dtypes(self) -> pd.Series:
+        """The columns' pandas dtypes."""
+        return pd.Series(
+            [_dtype(d) for d in self._core.dtypes()], index=self._core.columns(), dtype=object
+        )
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, list):
+            return DataFrame(self._core.project([str(k) for k in key]))
+        if isinstance(key, str):
+            return Series(self._core.project([key]))
+        raise NotImplementedError(f"indexing a DataFrame with {type(key).__name__}")
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_") and name in self._core.columns():
+            return self[name]
+        raise AttributeError(f"'DataFrame' object has no attribute '{name}'")
+
+    def groupby(
+        self, by: Any, sort: bool = True, dropna: bool = True, **kwargs: Any
+    ) -> DataFrameGroupBy:
+        """Group rows by one or several columns (pandas' defaults: sorted keys,
+        rows with a missing key dropped)."""
+        from ferrox.dataframe.groupby import DataFrameGroupBy
+
+        return DataFrameGroupBy(self, by, sort=sort, dropna=dropna, **kwargs)
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{c}: {d}" for c, d in zip(self._core.columns(), self._core.dtypes()))
+        return f"ferrox DataFrame<{self._name}, npartitions={self.npartitions}> ({cols})"
+
+
+class Series(_Frame):
+    """A lazy, partitioned ``pandas.Series`` (a one-column frame)."""
+
+    @property
+    def name(self) -> str:
+        """The series' name (its column)."""
+        return self._core.columns()[0]
+
+    @property
+    def dtype(self) -> Any:
+        """The pandas dtype."""
+        return _dtype(self._core.dtypes()[0])
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        return frame.iloc[:, 0]
+
+    def __repr__(self) -> str:
+        return (
+            f"ferrox Series<{self._name}, npartitions={self.npartitions}> "
+            f"(name={self.name!r}, dtype={self._core.dtypes()[0]})"
+        )
