@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 
@@ -68,3 +70,17 @@ class methodcaller:  # noqa: N801 - named like operator.methodcaller
 
     def __repr__(self) -> str:
         return f"<methodcaller: {self.method}>"
+
+
+def one_blas_thread(workers: int) -> AbstractContextManager[Any]:
+    """While ``workers`` ferrox threads run tasks, let BLAS libraries (NumPy's
+    OpenBLAS, called by Python tasks such as ``map_blocks(np.linalg.qr)``) use
+    one thread each instead of one per core per call: with both, the threads
+    oversubscribe the cores and a blocked QR runs many times slower."""
+    if workers < 2:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ferrox import _core, config
+from ferrox._utils import one_blas_thread
 
 SCHEDULERS = {
     "threads": "threads",
@@ -93,7 +94,9 @@ def compute_cores(
         for core in cores:
             graph.update(core.to_dict())
         return list(resolved.get(graph, [core.key for core in cores], sync=True))
-    return _core.compute(list(cores), resolved, _num_workers(num_workers), progress_callback())
+    workers = _num_workers(num_workers)
+    with one_blas_thread(workers if resolved == "threads" else 1):
+        return _core.compute(list(cores), resolved, workers, progress_callback())
 
 
 def _contains_collection(obj: Any) -> bool:
@@ -198,7 +201,8 @@ def persist(
         resolved = get_scheduler(scheduler)
         if isinstance(resolved, str):
             workers = _num_workers(num_workers)
-            return (args[0].__ferrox_persist__(resolved, workers, progress_callback()),)
+            with one_blas_thread(workers if resolved == "threads" else 1):
+                return (args[0].__ferrox_persist__(resolved, workers, progress_callback()),)
     collections = [a if is_collection(a) else None for a in args]
     cores: list[Any] = []
     spans = []

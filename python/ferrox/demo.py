@@ -130,10 +130,59 @@ def array_example(n: int = 10_000) -> None:
     print("  (on the same data, ferrox's column means equal NumPy's)\n")
 
 
+def dataframe_example(files: int = 8, rows: int = 500_000) -> None:
+    """The seed's DataFrame example: mean value per category over CSV files."""
+    import glob
+    import os
+    import tempfile
+
+    import numpy as np
+    import pandas as pd
+
+    import ferrox.dataframe as fd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rng = np.random.default_rng(0)
+        categories = np.array([f"cat{i:02d}" for i in range(50)])
+        for i in range(files):
+            pd.DataFrame(
+                {
+                    "category": categories[rng.integers(0, 50, rows)],
+                    "value": rng.random(rows),
+                    "other": rng.integers(0, 1000, rows),
+                }
+            ).to_csv(os.path.join(tmp, f"data_{i}.csv"), index=False)
+        pattern = os.path.join(tmp, "data_*.csv")
+        print(f"DataFrame: {files} CSV files of {rows:,} rows")
+        print("  dd.read_csv('data_*.csv').groupby('category')['value'].mean().compute()")
+        with ProgressBar():
+            result, t_fx = _timed(
+                lambda: fd.read_csv(pattern).groupby("category")["value"].mean().compute()
+            )
+        _row("ferrox", t_fx, None)
+        if _have("dask"):
+            import dask.dataframe as dd
+
+            _, t_dask = _timed(
+                lambda: dd.read_csv(pattern).groupby("category")["value"].mean().compute()
+            )
+            _row("dask", t_dask, t_fx)
+
+        def eager() -> pd.Series:
+            frames = [pd.read_csv(p) for p in sorted(glob.glob(pattern))]
+            return pd.concat(frames, ignore_index=True).groupby("category")["value"].mean()
+
+        expected, t_pd = _timed(eager)
+        _row("pandas", t_pd, t_fx)
+        pd.testing.assert_series_equal(result, expected)
+        print(f"  result: {len(result)} categories, equal to pandas' Series\n")
+
+
 def main() -> None:
     """Run every example."""
     print(f"ferrox {ferrox.__version__}\n")
     array_example()
+    dataframe_example()
     delayed_example()
     many_tasks_example()
 

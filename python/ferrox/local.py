@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ferrox import _core, base
+from ferrox._utils import one_blas_thread
 from ferrox.diagnostics import progress_callback
 
 
@@ -64,5 +65,7 @@ def get(
     if not isinstance(resolved, str):
         return resolved.get(dict(dsk), keys, sync=True)
     graph = dsk if isinstance(dsk, dict) else dict(dsk)
-    values = _core.get(graph, flat, resolved, base._num_workers(num_workers), progress_callback())
+    workers = base._num_workers(num_workers)
+    with one_blas_thread(workers if resolved == "threads" else 1):
+        values = _core.get(graph, flat, resolved, workers, progress_callback())
     return _pack(keys, iter(values))

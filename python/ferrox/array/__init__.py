@@ -9,7 +9,7 @@ Change ``import dask.array as da`` to ``import ferrox.array as da``::
 
 from __future__ import annotations
 
-from ferrox.array import _blas, linalg, random  # noqa: F401 - _blas loads OpenBLAS
+from ferrox.array import linalg, random
 from ferrox.array.blockwise import (
     apply_along_axis,
     blockwise,

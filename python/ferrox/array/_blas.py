@@ -7,13 +7,16 @@ half as fast on CPUs with AVX-512.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from ferrox import _core
 
 
+@functools.cache
 def load() -> bool:
-    """Point the native matrix products at OpenBLAS; whether it was found."""
+    """Point the native matrix products at OpenBLAS (once, at the first matrix
+    product built); whether it was found."""
     try:
         import scipy_openblas64
     except ImportError:
@@ -21,6 +24,3 @@ def load() -> bool:
     path = os.path.join(scipy_openblas64.get_lib_dir(), scipy_openblas64.get_library(True))
     _core.ArrayCore.load_blas(path)
     return True
-
-
-LOADED = load()

@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from ferrox.array import _blas
 from ferrox.array.blockwise import map_blocks
 from ferrox.array.core import Array
 from ferrox.array.creation import arange, asarray, concatenate
@@ -65,6 +66,7 @@ def matmul(a: Any, b: Any) -> Array:
         return _stacked_matmul(a, b)
     left = a[None, :] if a.ndim == 1 else a
     right = b[:, None] if b.ndim == 1 else b
+    _blas.load()
     out = Array(left._core.matmul(right._core))
     if a.ndim == 1 and b.ndim == 1:
         return out[0, 0]
@@ -221,6 +223,7 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Array:
     summed = math.prod(a.shape[k] for k in axes_a)
     left = a.transpose(free_a + axes_a).reshape(math.prod(shape_a), summed)
     right = b.transpose(axes_b + free_b).reshape(summed, math.prod(shape_b))
+    _blas.load()
     return Array(left._core.matmul(right._core)).reshape(shape_a + shape_b)
 
 
