@@ -12,7 +12,7 @@ import dask.array as dask_array
 import ferrox.array as fa
 import numpy as np
 import pytest
-from ferrox.array.blockwise import trim_internal
+from ferrox.array.overlap import trim_internal
 from ferrox.testing import assert_eq
 from ferrox.testing.strategies import chunks_for
 from hypothesis import given

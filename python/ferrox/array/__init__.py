@@ -14,9 +14,6 @@ from ferrox.array.blockwise import (
     apply_along_axis,
     blockwise,
     map_blocks,
-    map_overlap,
-    overlap,
-    reduction,
 )
 from ferrox.array.core import Array
 from ferrox.array.creation import (
@@ -58,6 +55,7 @@ from ferrox.array.manipulation import (
     tril,
     triu,
 )
+from ferrox.array.overlap import map_overlap, overlap
 from ferrox.array.reductions import (
     all,
     amax,
@@ -78,6 +76,7 @@ from ferrox.array.reductions import (
     nansum,
     nanvar,
     prod,
+    reduction,
     std,
     sum,
     var,

@@ -302,7 +302,7 @@ class Array:
     ) -> Array:
         """``func`` on blocks extended by their neighbours' margins; see
         :func:`ferrox.array.map_overlap`."""
-        from ferrox.array.blockwise import map_overlap
+        from ferrox.array.overlap import map_overlap
 
         return map_overlap(func, self, depth=depth, boundary=boundary, trim=trim, **kw)
 
