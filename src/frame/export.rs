@@ -1,6 +1,6 @@
 //! Partitions to Arrow: a polars `DataFrame` becomes an `arrow-rs`
 //! `RecordBatch` through the Arrow C data interface (no copy), which the
-//! PyO3 edge hands to pyarrow with pyo3-arrow.
+//! Python edge (`src/python/convert.rs`) hands to pyarrow.
 //!
 //! Strings are exported as `large_string` (polars' oldest compatibility
 //! level), which pyarrow turns into pandas' default string dtype.

@@ -50,6 +50,13 @@ pub enum Kind {
         /// The input.
         input: Arc<FrameExpr>,
     },
+    /// The first `n` rows of the first partition (`head`).
+    Head {
+        /// The input.
+        input: Arc<FrameExpr>,
+        /// How many rows.
+        n: usize,
+    },
     /// Group-by aggregations: one partition, sorted by the keys.
     GroupBy {
         /// The input.
@@ -165,6 +172,19 @@ impl FrameExpr {
             npartitions: self.npartitions,
             kind,
         }))
+    }
+
+    /// The first `n` rows of the first partition, as one partition.
+    pub fn head(self: &Arc<Self>, n: usize) -> Arc<Self> {
+        Arc::new(FrameExpr {
+            name: name("head", (&*self.name, n)),
+            schema: self.schema.clone(),
+            npartitions: 1,
+            kind: Kind::Head {
+                input: self.clone(),
+                n,
+            },
+        })
     }
 
     /// `groupby(keys).agg(...)`: one partition, sorted by the keys, rows with

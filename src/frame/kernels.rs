@@ -73,11 +73,15 @@ pub enum Partition {
         schema: Arc<Schema>,
         /// Columns to parse, in output order.
         columns: Vec<PlSmallStr>,
+        /// Read only this many rows (`head`).
+        n_rows: Option<usize>,
     },
     /// The task's `n`-th dependency.
     Input(u32),
     /// Some columns of a partition.
     Select(Box<Partition>, Vec<PlSmallStr>),
+    /// The first rows of a partition.
+    Head(Box<Partition>, usize),
 }
 
 impl Partition {
@@ -89,11 +93,13 @@ impl Partition {
                 spec,
                 schema,
                 columns,
+                n_rows,
             } => {
                 // Dtypes by column name (files may order their columns
                 // differently); the header names the columns.
                 let df = csv_options(spec)
                     .with_schema_overwrite(Some(schema.clone()))
+                    .with_n_rows(*n_rows)
                     .with_columns(Some(columns.clone().into()))
                     .with_n_threads(Some(1))
                     .try_into_reader_with_file_path(Some(path.to_string().into()))?
@@ -109,7 +115,95 @@ impl Partition {
             Partition::Select(input, columns) => Ok(Arc::new(
                 input.eval(inputs)?.select(columns.iter().cloned())?,
             )),
+            Partition::Head(input, n) => Ok(Arc::new(input.eval(inputs)?.head(Some(*n)))),
         }
+    }
+}
+
+impl Partition {
+    /// The first `n` rows: pushed into a CSV scan (it stops reading there).
+    pub fn head(self, n: usize) -> Partition {
+        match self {
+            Partition::Csv {
+                path,
+                spec,
+                schema,
+                columns,
+                n_rows,
+            } => Partition::Csv {
+                path,
+                spec,
+                schema,
+                columns,
+                n_rows: Some(n_rows.map_or(n, |m| m.min(n))),
+            },
+            Partition::Select(input, columns) => {
+                Partition::Select(Box::new(input.head(n)), columns)
+            }
+            other => Partition::Head(Box::new(other), n),
+        }
+    }
+
+    /// The number of rows, without parsing values where the source allows.
+    pub fn count_rows(&self, inputs: &[Value]) -> FxResult<usize> {
+        match self {
+            Partition::Csv {
+                path,
+                spec,
+                n_rows: None,
+                ..
+            } => polars_io::csv::read::count_rows(
+                path.as_ref().into(),
+                Some(b'"'),
+                None,
+                b'\n',
+                spec.has_header,
+                0,
+                0,
+                0,
+                false,
+            )
+            .map_err(|e| with_path(e, path)),
+            Partition::Select(input, _) => input.count_rows(inputs),
+            other => Ok(other.eval(inputs)?.height()),
+        }
+    }
+}
+
+/// A task counting one partition's rows.
+pub struct RowCountKernel(pub Partition);
+
+impl Kernel for RowCountKernel {
+    fn name(&self) -> &str {
+        "len-chunk"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        Ok(Value::Int(self.0.count_rows(inputs)? as i64))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// A task adding its inputs' row counts.
+pub struct SumCountsKernel;
+
+impl Kernel for SumCountsKernel {
+    fn name(&self) -> &str {
+        "len-agg"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let mut total = 0i64;
+        for v in inputs {
+            match v {
+                Value::Int(n) => total += n,
+                _ => return Err(FxError::DType("a row count was expected".into())),
+            }
+        }
+        Ok(Value::Int(total))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

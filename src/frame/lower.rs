@@ -7,7 +7,9 @@ use std::sync::Arc;
 use polars_core::prelude::PlSmallStr;
 
 use super::expr::{FrameExpr, Kind};
-use super::kernels::{GroupByKernel, GroupStep, Partition, PartitionKernel};
+use super::kernels::{
+    GroupByKernel, GroupStep, Partition, PartitionKernel, RowCountKernel, SumCountsKernel,
+};
 use crate::graph::{Key, Node, Op};
 
 fn key(name: &str, i: usize) -> Key {
@@ -30,7 +32,9 @@ fn partition(e: &Arc<FrameExpr>, i: usize, deps: &mut Vec<Arc<Node>>) -> Partiti
             spec: spec.clone(),
             schema: file_schema.clone(),
             columns: columns(e),
+            n_rows: None,
         },
+        Kind::Head { input, n } => partition(input, i, deps).head(*n),
         Kind::Project { input } => {
             Partition::Select(Box::new(partition(input, i, deps)), columns(e))
         }
@@ -39,6 +43,21 @@ fn partition(e: &Arc<FrameExpr>, i: usize, deps: &mut Vec<Arc<Node>>) -> Partiti
             Partition::Input((deps.len() - 1) as u32)
         }
     }
+}
+
+/// A node computing the number of rows of `e` (CSV files are counted
+/// without parsing their values).
+pub fn len_node(e: &Arc<FrameExpr>) -> Arc<Node> {
+    let name = format!("len-chunk-{}", e.name);
+    let counts = (0..e.npartitions)
+        .map(|i| {
+            let mut deps = Vec::new();
+            let p = partition(e, i, &mut deps);
+            Node::new(key(&name, i), Op::Kernel(Arc::new(RowCountKernel(p))), deps)
+        })
+        .collect();
+    let name = format!("len-{}", e.name);
+    Node::new(key(&name, 0), Op::Kernel(Arc::new(SumCountsKernel)), counts)
 }
 
 /// The node producing partition `i` of `e`.

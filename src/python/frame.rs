@@ -126,6 +126,18 @@ impl FrameCore {
         Ok(wrap(self.expr.groupby(keys, aggs, split_every)?))
     }
 
+    /// The first `n` rows of the first partition.
+    fn head(&self, n: usize) -> FrameCore {
+        wrap(self.expr.head(n))
+    }
+
+    /// A task computing the number of rows.
+    fn len_task(&self) -> TaskCore {
+        TaskCore {
+            node: lower::len_node(&self.expr),
+        }
+    }
+
     /// One task per partition, in order; each computes a pyarrow table.
     fn partition_tasks(&self) -> Vec<TaskCore> {
         (0..self.expr.npartitions)

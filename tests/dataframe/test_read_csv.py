@@ -388,3 +388,48 @@ def test_unknown_column_in_usecols(typed_files, read_pandas):
     with pytest.raises(type(expected.value)) as info:
         dd.read_csv(typed_files, usecols=["id", "nope"])
     assert "nope" in str(info.value)
+
+
+# -- len and head -----------------------------------------------------------------------
+
+
+def test_len_matches_pandas(tmp_path, write_csvs, read_pandas):
+    rng = np.random.default_rng(3)
+    frames = [typed_frame(rng, n) for n in (5, 0, 1, 17)]
+    paths = write_csvs(tmp_path, frames)
+    expected = read_pandas(paths)
+    ddf = dd.read_csv(paths)
+    assert len(ddf) == len(expected)
+    assert len(ddf["value"]) == len(expected["value"])
+    assert len(ddf[["id", "name"]]) == len(expected)
+
+
+def test_len_of_a_groupby_result(typed_files, read_pandas):
+    expected = read_pandas(typed_files).groupby("name")["value"].sum()
+    assert len(dd.read_csv(typed_files).groupby("name")["value"].sum()) == len(expected)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 5])
+def test_head_reads_the_first_rows(typed_files, read_pandas, n):
+    expected = read_pandas(typed_files[:1])
+    ddf = dd.read_csv(typed_files)
+    assert_frame_equal(ddf.head(n), expected.head(n))
+    assert_series_equal(ddf["value"].head(n), expected["value"].head(n))
+    assert_frame_equal(ddf[["name", "id"]].head(n), expected[["name", "id"]].head(n))
+
+
+def test_head_warns_like_dask_when_the_first_partition_is_short(tmp_path, write_csvs):
+    rng = np.random.default_rng(4)
+    paths = write_csvs(tmp_path, [typed_frame(rng, 2), typed_frame(rng, 9)])
+    dask_dataframe = pytest.importorskip("dask.dataframe")
+    with pytest.warns(UserWarning) as expected:
+        dask_dataframe.read_csv(paths).head(4)
+    with pytest.warns(UserWarning) as got:
+        result = dd.read_csv(paths).head(4)
+    assert str(got[0].message) == str(expected[0].message)
+    assert len(result) == 2
+
+
+def test_head_of_a_groupby_result(typed_files, read_pandas):
+    expected = read_pandas(typed_files).groupby("name")["value"].mean().head(2)
+    assert_series_equal(dd.read_csv(typed_files).groupby("name")["value"].mean().head(2), expected)

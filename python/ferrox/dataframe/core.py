@@ -10,6 +10,7 @@ through Arrow, into pandas.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,6 +62,34 @@ class _Frame:
         """The pandas result, computed with the default (threaded) scheduler."""
         (result,) = base.compute(self, **kwargs)
         return result
+
+    def __len__(self) -> int:
+        """The number of rows (CSV files are counted without parsing values)."""
+        (n,) = base.compute_cores([self._core.len_task()])
+        return int(n)
+
+    def head(self, n: int = 5, npartitions: int = 1, compute: bool = True) -> Any:
+        """The first ``n`` rows of the first partition (only they are read).
+
+        As in Dask, ``npartitions=-1`` looks through every partition.
+        """
+        if npartitions != 1:
+            raise NotImplementedError("head(npartitions=...) other than 1 is not supported yet")
+        out = type(self)._like(self, self._core.head(n))
+        if not compute:
+            return out
+        result = out.compute()
+        if len(result) < n:
+            warnings.warn(
+                f"Insufficient elements for `head`. {n} elements requested, only "
+                f"{len(result)} elements available. Try passing larger `npartitions` to `head`.",
+                stacklevel=2,
+            )
+        return result
+
+    @classmethod
+    def _like(cls, other: Any, core: Any) -> Any:
+        return cls(core)
 
 
 class DataFrame(_Frame):

@@ -25,6 +25,10 @@ class _GroupedResult(_Frame):
         self._series = series
         self._series_name = series_name
 
+    @classmethod
+    def _like(cls, other: Any, core: Any) -> Any:
+        return cls(core, other._keys, other._series, other._series_name)
+
     def _finalize(self, frame: pd.DataFrame) -> Any:
         out = frame.set_index(self._keys if len(self._keys) > 1 else self._keys[0])
         if not self._series:
