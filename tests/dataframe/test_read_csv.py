@@ -7,6 +7,7 @@ concatenated (the ``read_pandas`` fixture); files are written with pandas'
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 import ferrox.dataframe as dd
@@ -433,3 +434,35 @@ def test_head_warns_like_dask_when_the_first_partition_is_short(tmp_path, write_
 def test_head_of_a_groupby_result(typed_files, read_pandas):
     expected = read_pandas(typed_files).groupby("name")["value"].mean().head(2)
     assert_series_equal(dd.read_csv(typed_files).groupby("name")["value"].mean().head(2), expected)
+
+
+# -- reprs ------------------------------------------------------------------------------
+
+
+def _normalized(lines: list[str]) -> list[str]:
+    return [" ".join(line.replace("string", "str").split()) for line in lines]
+
+
+def test_repr_has_dasks_layout_and_computes_nothing(typed_files):
+    dask_dataframe = pytest.importorskip("dask.dataframe")
+    ddf = dd.read_csv(typed_files)
+    expected = dask_dataframe.read_csv(typed_files)
+    for path in typed_files:  # a repr that read the files would fail now
+        os.remove(path)
+    ours, theirs = repr(ddf).splitlines(), repr(expected).splitlines()
+    rows = 3 + ddf.npartitions  # header, npartitions, dtypes, one row per partition
+    assert ours[0] == theirs[0].replace("Dask", "ferrox")
+    assert _normalized(ours[1:rows]) == _normalized(theirs[1:rows])
+    series, dask_series = repr(ddf["value"]).splitlines(), repr(expected["value"]).splitlines()
+    assert series[0] == dask_series[0].replace("Dask", "ferrox")
+    assert _normalized(series[1 : 2 + ddf.npartitions]) == _normalized(
+        dask_series[1 : 2 + ddf.npartitions]
+    )
+    html = ddf._repr_html_()
+    assert "ferrox DataFrame Structure" in html and "npartitions=4" in html
+    assert all(f"<th>{c}</th>" in html for c in ddf.columns)
+
+
+def test_groupby_attribute_access(typed_files, read_pandas):
+    expected = read_pandas(typed_files).groupby("name").value.mean()
+    assert_series_equal(dd.read_csv(typed_files).groupby("name").value.mean().compute(), expected)

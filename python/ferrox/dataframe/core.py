@@ -10,6 +10,7 @@ through Arrow, into pandas.
 
 from __future__ import annotations
 
+import html
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -144,9 +145,28 @@ class DataFrame(_Frame):
 
         return DataFrameGroupBy(self, by, sort=sort, dropna=dropna, **kwargs)
 
+    def _structure(self) -> pd.DataFrame:
+        """Dask's structure table: dtypes, then one ``...`` row per partition."""
+        columns = self._core.columns()
+        rows = [self._core.dtypes(), *(["..."] * len(columns) for _ in range(self.npartitions))]
+        index = pd.Index([""] * len(rows), name=f"npartitions={self.npartitions}")
+        return pd.DataFrame(rows, columns=columns, index=index)
+
+    def _footer(self) -> str:
+        return f"ferrox Name: {self._name.rsplit('-', 1)[0]}, {self.npartitions} partitions"
+
     def __repr__(self) -> str:
-        cols = ", ".join(f"{c}: {d}" for c, d in zip(self._core.columns(), self._core.dtypes()))
-        return f"ferrox DataFrame<{self._name}, npartitions={self.npartitions}> ({cols})"
+        """Structure and dtypes, without computing (Dask's layout)."""
+        table = self._structure().to_string()
+        return f"ferrox DataFrame Structure:\n{table}\n{self._footer()}"
+
+    def _repr_html_(self) -> str:
+        """The same structure as an HTML table, for Jupyter."""
+        table = self._structure().to_html()
+        return (
+            f"<div><strong>ferrox DataFrame Structure:</strong></div>\n{table}\n"
+            f"<div>{html.escape(self._footer())}</div>"
+        )
 
 
 class Series(_Frame):
@@ -166,7 +186,11 @@ class Series(_Frame):
         return frame.iloc[:, 0]
 
     def __repr__(self) -> str:
+        """Structure and dtype, without computing (Dask's layout)."""
+        rows = [self._core.dtypes()[0], *(["..."] * self.npartitions)]
+        index = pd.Index([""] * len(rows), name=f"npartitions={self.npartitions}")
+        table = pd.Series(rows, index=index, name=self.name).to_string(name=False)
+        name = self._name.rsplit("-", 1)[0]
         return (
-            f"ferrox Series<{self._name}, npartitions={self.npartitions}> "
-            f"(name={self.name!r}, dtype={self._core.dtypes()[0]})"
+            f"ferrox Series Structure:\n{table}\nferrox Name: {name}, {self.npartitions} partitions"
         )

@@ -68,6 +68,11 @@ class DataFrameGroupBy:
         self._split_every = split_every or 8
         self._columns = [c for c in cols if c not in self._keys]
 
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_") and name in self._frame._core.columns():
+            return self[name]
+        raise AttributeError(f"'DataFrameGroupBy' object has no attribute '{name}'")
+
     def __getitem__(self, key: Any) -> Any:
         # KeyError naming an unknown column, with close matches.
         self._frame._core.project([key] if isinstance(key, str) else list(key))
