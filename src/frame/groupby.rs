@@ -170,12 +170,32 @@ pub fn chunk(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult<Data
 
 /// Combine step: partial frames merged into one partial frame.
 pub fn combine(parts: &[&DataFrame], keys: &[String], aggs: &[AggSpec]) -> FxResult<DataFrame> {
-    let mut all = parts
+    let first = parts
         .first()
-        .map(|d| (*d).clone())
         .ok_or_else(|| FxError::InvalidArgument("nothing to combine".into()))?;
+    // Partitions may disagree on a column's dtype (an int column is float
+    // where a partition had missing values): stack them as float64.
+    let widen: Vec<PlSmallStr> = first
+        .columns()
+        .iter()
+        .filter(|c| {
+            parts
+                .iter()
+                .any(|p| p.column(c.name()).is_ok_and(|o| o.dtype() != c.dtype()))
+        })
+        .map(|c| c.name().clone())
+        .collect();
+    let as_floats = |d: &DataFrame| -> FxResult<DataFrame> {
+        let mut d = d.clone();
+        for name in &widen {
+            let col = d.column(name)?.cast(&DataType::Float64)?;
+            d.with_column(col)?;
+        }
+        Ok(d)
+    };
+    let mut all = as_floats(first)?;
     for p in &parts[1..] {
-        all.vstack_mut(p)?;
+        all.vstack_mut(&as_floats(p)?)?;
     }
     all.rechunk_mut_par();
     let gb = grouped(&all, keys)?;

@@ -29,6 +29,30 @@ fn csv_options(spec: &CsvSpec) -> CsvReadOptions {
         })
 }
 
+/// pandas reads an integer column with missing values as float64 (NaN):
+/// cast such columns of a freshly read partition.
+fn ints_with_nulls_as_floats(df: DataFrame) -> FxResult<DataFrame> {
+    if !df
+        .columns()
+        .iter()
+        .any(|c| c.dtype().is_integer() && c.null_count() > 0)
+    {
+        return Ok(df);
+    }
+    let cols = df
+        .columns()
+        .iter()
+        .map(|c| {
+            if c.dtype().is_integer() && c.null_count() > 0 {
+                c.cast(&DataType::Float64)
+            } else {
+                Ok(c.clone())
+            }
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok(DataFrame::new_infer_height(cols)?)
+}
+
 /// The schema of a CSV file, inferred (like Dask's `sample`) from its first
 /// `sample` bytes, cut after the last complete line.
 pub fn infer_csv_schema(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Schema> {
@@ -48,7 +72,7 @@ pub fn infer_csv_schema(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<S
         .into_reader_with_file_handle(std::io::Cursor::new(head))
         .finish()
         .map_err(|e| with_path(e, path))?;
-    Ok(df.schema().as_ref().clone())
+    Ok(ints_with_nulls_as_floats(df)?.schema().as_ref().clone())
 }
 
 fn with_path(e: PolarsError, path: &str) -> FxError {
@@ -106,7 +130,8 @@ impl Partition {
                     .finish()
                     .map_err(|e| with_path(e, path))?;
                 // The reader returns columns in file order.
-                Ok(Arc::new(df.select(columns.iter().cloned())?))
+                let df = df.select(columns.iter().cloned())?;
+                Ok(Arc::new(ints_with_nulls_as_floats(df)?))
             }
             Partition::Input(i) => match &inputs[*i as usize] {
                 Value::Frame(df) => Ok(df.clone()),

@@ -212,20 +212,7 @@ def test_float_keys_with_an_all_missing_partition(tmp_path, write_csvs, read_pan
     check(dd.read_csv(paths), read_pandas(paths), "f", agg, "x", split_every=2)
 
 
-@pytest.mark.parametrize(
-    "agg",
-    [
-        pytest.param(
-            agg,
-            marks=pytest.mark.xfail(
-                reason="an int key column with missing values keeps an int64 index; pandas "
-                "reads the column as float64, so its group-by index is float64",
-                strict=True,
-            ),
-        )
-        for agg in AGGS
-    ],
-)
+@pytest.mark.parametrize("agg", AGGS)
 def test_int_keys_with_missing_values(tmp_path, write_csvs, read_pandas, agg):
     paths = write_csvs(
         tmp_path,
@@ -240,20 +227,7 @@ def test_int_keys_with_missing_values(tmp_path, write_csvs, read_pandas, agg):
     check(dd.read_csv(paths), pdf, "g", agg, "x")
 
 
-def _int_hole_xfail(agg: str) -> Any:
-    if agg in ("mean", "count", "size"):
-        return agg
-    return pytest.param(
-        agg,
-        marks=pytest.mark.xfail(
-            reason=f"{agg} of an int column with missing values is int64; pandas reads the "
-            "column as float64, so its result is float64",
-            strict=True,
-        ),
-    )
-
-
-@pytest.mark.parametrize("agg", [_int_hole_xfail(agg) for agg in AGGS])
+@pytest.mark.parametrize("agg", AGGS)
 def test_int_values_with_missing_values(tmp_path, write_csvs, read_pandas, agg):
     paths = write_csvs(
         tmp_path,

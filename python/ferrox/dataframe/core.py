@@ -29,7 +29,11 @@ def _dtype(name: str) -> Any:
 
 
 def _to_pandas(tables: list[Any]) -> pd.DataFrame:
-    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    # Partitions may disagree on a dtype (int64 here, float64 where a
+    # partition had missing values): promote like pandas' concat.
+    table = (
+        tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="permissive")
+    )
     return table.to_pandas()
 
 
