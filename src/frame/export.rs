@@ -63,3 +63,63 @@ pub fn to_arrow(df: &DataFrame) -> FxResult<(RecordBatch, SchemaRef)> {
         RecordBatch::try_new_with_options(schema.clone(), arrays, &options).map_err(arrow_err)?;
     Ok((batch, schema))
 }
+
+/// One `arrow-rs` array as a polars-arrow array of the given field.
+fn import_column(
+    array: &ArrayRef,
+    field: &Field,
+) -> FxResult<(
+    Box<dyn polars_arrow::array::Array>,
+    polars_arrow::datatypes::Field,
+)> {
+    let c_array = FFI_ArrowArray::new(&array.to_data());
+    let c_schema = FFI_ArrowSchema::try_from(field).map_err(arrow_err)?;
+    // SAFETY: as in `export_column`, the two crates' C-interface structs are
+    // `#[repr(C)]` copies of the same Arrow C data interface structs; the
+    // release callbacks move with them and run once, when polars drops them.
+    let (c_array, c_schema) = unsafe {
+        (
+            std::mem::transmute::<FFI_ArrowArray, polars_arrow::ffi::ArrowArray>(c_array),
+            std::mem::transmute::<FFI_ArrowSchema, polars_arrow::ffi::ArrowSchema>(c_schema),
+        )
+    };
+    // SAFETY: `c_schema` and `c_array` were exported together just above
+    // from a valid array and its field.
+    let pl_field = unsafe { polars_arrow::ffi::import_field_from_c(&c_schema) }?;
+    // SAFETY: as above; the array's type is the field's.
+    let pl_array =
+        unsafe { polars_arrow::ffi::import_array_from_c(c_array, pl_field.dtype().clone()) }?;
+    Ok((pl_array, pl_field))
+}
+
+/// Arrow record batches (from pyarrow) as one polars frame.
+pub fn from_arrow(batches: &[RecordBatch], schema: &SchemaRef) -> FxResult<DataFrame> {
+    use polars_core::prelude::{Column, DataType, PlSmallStr, Series};
+    let height = batches.iter().map(|b| b.num_rows()).sum();
+    let mut cols = Vec::with_capacity(schema.fields().len());
+    for (i, field) in schema.fields().iter().enumerate() {
+        let name = PlSmallStr::from(field.name().as_str());
+        let mut chunks = Vec::with_capacity(batches.len());
+        let mut pl_field = None;
+        for b in batches {
+            let (array, f) = import_column(b.column(i), field)?;
+            chunks.push(array);
+            pl_field = Some(f);
+        }
+        let series = if chunks.is_empty() {
+            let empty = arrow::array::new_empty_array(field.data_type());
+            let (array, _) = import_column(&empty, field)?;
+            Series::from_arrow(name, array)?
+        } else {
+            let _ = pl_field;
+            Series::from_arrow_chunks(name, chunks)?
+        };
+        // pandas' large strings arrive as polars strings; anything else as is.
+        let series = match series.dtype() {
+            DataType::Null => series.cast(&DataType::Float64)?,
+            _ => series,
+        };
+        cols.push(Column::from(series));
+    }
+    Ok(DataFrame::new(height, cols)?)
+}

@@ -1,53 +1,93 @@
 //! Frame expressions: one node per user-level operation.
 //!
-//! A [`FrameExpr`] knows its columns and their dtypes when it is built, so
-//! an unknown column fails here, before anything runs. Building a projection
-//! on a scan pushes the columns into the scan (only they are parsed).
+//! A [`FrameExpr`] knows its partition schema when it is built — index
+//! columns first (`__index_level_0__`, …), then the data columns — so an
+//! unknown column or a type error fails here, before anything runs.
+//!
+//! Row-wise steps normalize as they are built, so that every frame is
+//! `Select` over a *row source* (a scan, a filter of one, a group-by result,
+//! …): a select of a select is one select, a filter of a select is a select
+//! of a filter, a filter of a filter is one filter. Two series over the same
+//! row source combine into one select (`df.a + df.b`, `df[df.x > 0]`,
+//! `df.assign(y=df.x * 2)`), which lowers to one task per partition.
+//!
+//! A frame without index columns has pandas' default index: the position of
+//! each row in the whole frame. It is materialized (a `RowIndex` step) only
+//! where rows are dropped or reordered, from the lengths of the partitions
+//! before it.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use polars_core::prelude::{DataType, Schema};
+use polars_core::prelude::*;
 
+use super::colexpr::{ColExpr, UnOp};
 use super::groupby::{AggOp, AggSpec};
+use super::source::Source;
 use crate::error::{FxError, FxResult};
+
+/// The name of the `i`-th index column inside a partition.
+pub fn index_column(i: usize) -> PlSmallStr {
+    format!("__index_level_{i}__").into()
+}
+
+/// Whether `name` is an index column's.
+pub fn is_index_column(name: &str) -> bool {
+    name.starts_with("__index_level_")
+}
+
+/// A frame as (row source, data columns as expressions over it, scalar
+/// inputs of those expressions).
+pub type Split = (
+    Arc<FrameExpr>,
+    Vec<(PlSmallStr, ColExpr)>,
+    Vec<Arc<FrameExpr>>,
+);
 
 /// A lazily defined partitioned frame.
 pub struct FrameExpr {
-    /// Name of the tasks that produce its partitions.
+    /// Name of the tasks that produce its partitions (a content hash).
     pub name: Arc<str>,
-    /// Columns and dtypes, in order.
+    /// Columns and dtypes of a partition: index columns first.
     pub schema: Arc<Schema>,
+    /// Number of index columns at the front of `schema` (0: default index).
+    pub nindex: usize,
+    /// The pandas names of the index levels.
+    pub index_names: Vec<Option<String>>,
     /// Number of partitions.
     pub npartitions: usize,
     /// What it is.
     pub kind: Kind,
 }
 
-/// CSV parsing options shared by every file of a scan.
-#[derive(Clone, Debug, Hash)]
-pub struct CsvSpec {
-    /// Field separator.
-    pub sep: u8,
-    /// Whether the first line names the columns.
-    pub has_header: bool,
-}
-
 /// The kinds of frame expressions.
+#[allow(clippy::large_enum_variant)]
 pub enum Kind {
-    /// CSV files, one partition per file, reading only `columns`.
-    Csv {
-        /// The files, in order.
-        paths: Arc<Vec<String>>,
-        /// Parsing options.
-        spec: CsvSpec,
-        /// The file schema (every column), inferred from the first file.
-        file_schema: Arc<Schema>,
+    /// Partitions read from a source.
+    Source(Arc<dyn Source>),
+    /// Row-wise: the input's index columns, then `exprs` over the input's
+    /// columns; `params` are scalars computed by other frames (one row each).
+    Select {
+        /// The row source.
+        input: Arc<FrameExpr>,
+        /// Output data columns.
+        exprs: Vec<(PlSmallStr, ColExpr)>,
+        /// Scalar inputs (`ColExpr::Param(i)` reads `params[i]`).
+        params: Vec<Arc<FrameExpr>>,
     },
-    /// A subset of the input's columns, in the given order.
-    Project {
+    /// The rows of the input where `predicate` is true.
+    Filter {
         /// The input.
+        input: Arc<FrameExpr>,
+        /// A boolean expression over the input's columns.
+        predicate: ColExpr,
+        /// Scalar inputs of the predicate.
+        params: Vec<Arc<FrameExpr>>,
+    },
+    /// The input with its default index materialized as index column 0.
+    RowIndex {
+        /// The input (without index columns).
         input: Arc<FrameExpr>,
     },
     /// The first `n` rows of the first partition (`head`).
@@ -57,11 +97,12 @@ pub enum Kind {
         /// How many rows.
         n: usize,
     },
-    /// Group-by aggregations: one partition, sorted by the keys.
+    /// Group-by aggregations (a reduction without keys): one partition,
+    /// sorted by the keys.
     GroupBy {
         /// The input.
         input: Arc<FrameExpr>,
-        /// Key columns.
+        /// Key columns (none: one row for the whole frame).
         keys: Vec<String>,
         /// Aggregations.
         aggs: Vec<AggSpec>,
@@ -70,11 +111,15 @@ pub enum Kind {
     },
 }
 
-fn name(prefix: &str, parts: impl Hash) -> Arc<str> {
+fn hash_name(prefix: &str, parts: impl Hash) -> Arc<str> {
     let mut h = DefaultHasher::new();
     prefix.hash(&mut h);
     parts.hash(&mut h);
     Arc::from(format!("{prefix}-{:016x}", h.finish()))
+}
+
+fn names(params: &[Arc<FrameExpr>]) -> Vec<&str> {
+    params.iter().map(|p| &*p.name).collect()
 }
 
 /// Close matches of `name` among `columns`, for error messages.
@@ -105,124 +150,399 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 impl FrameExpr {
-    /// The names of the columns, in order.
-    pub fn columns(&self) -> Vec<&str> {
-        self.schema.iter_names().map(|n| n.as_str()).collect()
-    }
-
-    /// The dtype of `column`, or a `MissingColumn` error listing close matches.
-    pub fn dtype(&self, column: &str) -> FxResult<&DataType> {
-        self.schema.get(column).ok_or_else(|| {
-            let cols = self.columns();
-            let close = close_matches(column, &cols);
-            let hint = if close.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", close.join(" or "))
-            };
-            FxError::MissingColumn(format!("'{column}' not in columns {cols:?}{hint}"))
+    fn new(
+        name: Arc<str>,
+        schema: Schema,
+        nindex: usize,
+        index_names: Vec<Option<String>>,
+        npartitions: usize,
+        kind: Kind,
+    ) -> Arc<FrameExpr> {
+        Arc::new(FrameExpr {
+            name,
+            schema: Arc::new(schema),
+            nindex,
+            index_names,
+            npartitions,
+            kind,
         })
     }
 
-    /// CSV files read with `spec`; `file_schema` is the first file's.
-    pub fn csv(paths: Vec<String>, spec: CsvSpec, file_schema: Schema) -> FxResult<Arc<Self>> {
-        if paths.is_empty() {
-            return Err(FxError::Io("no files to read".into()));
-        }
-        let schema = Arc::new(file_schema);
-        let cols: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-        Ok(Arc::new(FrameExpr {
-            name: name("read-csv", (&paths, &spec, &cols)),
-            npartitions: paths.len(),
-            schema: schema.clone(),
-            kind: Kind::Csv {
-                paths: Arc::new(paths),
-                spec,
-                file_schema: schema,
-            },
-        }))
+    /// The names of the data columns, in order.
+    pub fn columns(&self) -> Vec<&str> {
+        self.schema
+            .iter_names()
+            .skip(self.nindex)
+            .map(|n| n.as_str())
+            .collect()
     }
 
-    /// The columns `columns`, in that order. On a scan, only they are read.
-    pub fn project(self: &Arc<Self>, columns: &[String]) -> FxResult<Arc<Self>> {
-        let mut schema = Schema::with_capacity(columns.len());
-        for c in columns {
-            schema.insert(c.as_str().into(), self.dtype(c)?.clone());
+    /// The index columns' names inside a partition.
+    pub fn index_columns(&self) -> Vec<PlSmallStr> {
+        self.schema
+            .iter_names()
+            .take(self.nindex)
+            .cloned()
+            .collect()
+    }
+
+    /// The dtypes of the data columns, in order.
+    pub fn dtypes(&self) -> Vec<&DataType> {
+        self.schema.iter_values().skip(self.nindex).collect()
+    }
+
+    /// The dtype of data column `column`, or a `MissingColumn` error listing
+    /// close matches.
+    pub fn dtype(&self, column: &str) -> FxResult<&DataType> {
+        match self.schema.get(column) {
+            Some(d) if !is_index_column(column) => Ok(d),
+            _ => {
+                let cols = self.columns();
+                let close = close_matches(column, &cols);
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", close.join(" or "))
+                };
+                Err(FxError::MissingColumn(format!(
+                    "'{column}' not in columns {cols:?}{hint}"
+                )))
+            }
         }
-        let schema = Arc::new(schema);
-        let kind = match &self.kind {
-            // Projection pushdown: the scan reads fewer columns.
-            Kind::Csv {
-                paths,
-                spec,
-                file_schema,
-            } => Kind::Csv {
-                paths: paths.clone(),
-                spec: spec.clone(),
-                file_schema: file_schema.clone(),
+    }
+
+    /// A frame read from `source`.
+    pub fn source(source: Arc<dyn Source>) -> Arc<FrameExpr> {
+        let schema = source.schema();
+        let label = source.label().to_string();
+        FrameExpr::new(
+            hash_name(&label, source.token()),
+            (*schema).clone(),
+            source.nindex(),
+            source.index_names(),
+            source.npartitions(),
+            Kind::Source(source),
+        )
+    }
+
+    /// The row source and the data columns as expressions over it.
+    pub fn split(self: &Arc<Self>) -> Split {
+        match &self.kind {
+            Kind::Select {
+                input,
+                exprs,
+                params,
+            } => (input.clone(), exprs.clone(), params.clone()),
+            _ => (
+                self.clone(),
+                self.schema
+                    .iter_names()
+                    .skip(self.nindex)
+                    .map(|n| (n.clone(), ColExpr::Col(n.clone())))
+                    .collect(),
+                Vec::new(),
+            ),
+        }
+    }
+
+    /// `exprs` over the columns of this frame (the frame's index kept): a
+    /// select, folded into this frame's own select if it has one. `params`
+    /// are the scalar inputs the expressions read.
+    pub fn select(
+        self: &Arc<Self>,
+        exprs: Vec<(PlSmallStr, ColExpr)>,
+        params: Vec<Arc<FrameExpr>>,
+    ) -> FxResult<Arc<FrameExpr>> {
+        let mut seen = PlHashSet::new();
+        for (n, _) in &exprs {
+            if !seen.insert(n.clone()) {
+                return Err(FxError::InvalidArgument(format!("duplicate column '{n}'")));
+            }
+            if is_index_column(n) {
+                return Err(FxError::InvalidArgument(format!(
+                    "'{n}' is reserved for index columns"
+                )));
+            }
+        }
+        for (_, e) in &exprs {
+            let mut cols = Vec::new();
+            e.columns(&mut cols);
+            for c in cols {
+                self.dtype(&c)?;
+            }
+        }
+        let (input, inner, mut all_params) = self.split();
+        let base = all_params.len();
+        all_params.extend(params);
+        let folded: Vec<(PlSmallStr, ColExpr)> = exprs
+            .into_iter()
+            .map(|(n, e)| {
+                let e = e
+                    .map_params(&|i| i + base)
+                    .substitute(&|c| inner.iter().find(|(n, _)| n == c).map(|(_, e)| e.clone()));
+                (n, e)
+            })
+            .collect();
+        Self::select_on(&input, folded, all_params)
+    }
+
+    fn select_on(
+        input: &Arc<FrameExpr>,
+        exprs: Vec<(PlSmallStr, ColExpr)>,
+        params: Vec<Arc<FrameExpr>>,
+    ) -> FxResult<Arc<FrameExpr>> {
+        // The identity select is the input itself.
+        let identity = exprs.len() + input.nindex == input.schema.len()
+            && params.is_empty()
+            && exprs
+                .iter()
+                .zip(input.schema.iter_names().skip(input.nindex))
+                .all(|((n, e), c)| n == c && matches!(e, ColExpr::Col(x) if x == c));
+        if identity {
+            return Ok(input.clone());
+        }
+        let mut schema = Schema::with_capacity(input.nindex + exprs.len());
+        for (n, d) in input.schema.iter().take(input.nindex) {
+            schema.insert(n.clone(), d.clone());
+        }
+        for (n, e) in &exprs {
+            schema.insert(n.clone(), e.dtype(&input.schema)?);
+        }
+        let token = hash_name("select", (&*input.name, &exprs, names(&params)));
+        Ok(FrameExpr::new(
+            token,
+            schema,
+            input.nindex,
+            input.index_names.clone(),
+            input.npartitions,
+            Kind::Select {
+                input: input.clone(),
+                exprs,
+                params,
             },
-            Kind::Project { input } => return input.project(columns),
-            _ => Kind::Project {
+        ))
+    }
+
+    /// The data columns `columns`, in that order.
+    pub fn project(self: &Arc<Self>, columns: &[String]) -> FxResult<Arc<FrameExpr>> {
+        let exprs = columns
+            .iter()
+            .map(|c| {
+                self.dtype(c)?;
+                Ok((PlSmallStr::from(c.as_str()), ColExpr::col(c)))
+            })
+            .collect::<FxResult<Vec<_>>>()?;
+        self.select(exprs, Vec::new())
+    }
+
+    /// Whether `self` and `other` have the same rows (the same row source),
+    /// so their columns can be combined row by row.
+    pub fn same_rows(&self, other: &FrameExpr) -> bool {
+        let a = match &self.kind {
+            Kind::Select { input, .. } => &input.name,
+            _ => &self.name,
+        };
+        let b = match &other.kind {
+            Kind::Select { input, .. } => &input.name,
+            _ => &other.name,
+        };
+        a == b
+    }
+
+    /// The columns of several frames over the same rows, side by side:
+    /// `parts` gives, per output column, the frame and its expression over
+    /// that frame's columns.
+    pub fn combine(parts: &[(Arc<FrameExpr>, PlSmallStr, ColExpr)]) -> FxResult<Arc<FrameExpr>> {
+        let first = &parts
+            .first()
+            .ok_or_else(|| FxError::InvalidArgument("no columns to combine".into()))?
+            .0;
+        let (input, _, _) = first.split();
+        let mut exprs = Vec::with_capacity(parts.len());
+        let mut params: Vec<Arc<FrameExpr>> = Vec::new();
+        for (frame, name, e) in parts {
+            if !frame.same_rows(first) {
+                return Err(not_aligned());
+            }
+            let (_, inner, own) = frame.split();
+            let base = params.len();
+            params.extend(own);
+            let e = e
+                .map_params(&|i| i + base)
+                .substitute(&|c| inner.iter().find(|(n, _)| n == c).map(|(_, e)| e.clone()));
+            exprs.push((name.clone(), e));
+        }
+        let mut seen = PlHashSet::new();
+        for (n, _) in &exprs {
+            if !seen.insert(n.clone()) {
+                return Err(FxError::InvalidArgument(format!("duplicate column '{n}'")));
+            }
+        }
+        Self::select_on(&input, exprs, params)
+    }
+
+    /// The rows where `mask` (a one-column boolean frame over the same rows)
+    /// is true.
+    pub fn filter(self: &Arc<Self>, mask: &Arc<FrameExpr>) -> FxResult<Arc<FrameExpr>> {
+        if !self.same_rows(mask) {
+            return Err(not_aligned());
+        }
+        let (_, mask_exprs, mask_params) = mask.split();
+        let [(_, predicate)] = <[_; 1]>::try_from(mask_exprs).map_err(|_| {
+            FxError::InvalidArgument("a boolean mask must have exactly one column".into())
+        })?;
+        let (input, exprs, params) = self.split();
+        let pdtype = predicate.dtype(&input.schema)?;
+        if !pdtype.is_bool() {
+            return Err(FxError::DType(format!(
+                "a boolean mask is needed to filter rows, got dtype {}",
+                pandas_dtype_name(&pdtype)
+            )));
+        }
+        // Rows are dropped: a default index must be materialized first.
+        let (input, predicate, mask_params) = if input.nindex == 0 {
+            let with_index = input.row_index();
+            (with_index, predicate, mask_params)
+        } else {
+            (input, predicate, mask_params)
+        };
+        let filtered = input.filter_on(predicate, mask_params);
+        // The data columns come back as they were, over the filtered rows.
+        Self::select_on(&filtered, exprs, params)
+    }
+
+    fn filter_on(
+        self: &Arc<Self>,
+        predicate: ColExpr,
+        params: Vec<Arc<FrameExpr>>,
+    ) -> Arc<FrameExpr> {
+        // A filter of a filter is one filter.
+        if let Kind::Filter {
+            input,
+            predicate: first,
+            params: first_params,
+        } = &self.kind
+        {
+            let base = first_params.len();
+            let mut all = first_params.clone();
+            all.extend(params);
+            let both = ColExpr::Binary(
+                super::colexpr::BinOp::And,
+                Box::new(first.clone()),
+                Box::new(predicate.map_params(&|i| i + base)),
+            );
+            return input.filter_on(both, all);
+        }
+        let token = hash_name("filter", (&*self.name, &predicate, names(&params)));
+        FrameExpr::new(
+            token,
+            (*self.schema).clone(),
+            self.nindex,
+            self.index_names.clone(),
+            self.npartitions,
+            Kind::Filter {
+                input: self.clone(),
+                predicate,
+                params,
+            },
+        )
+    }
+
+    /// The frame with its default index as index column 0 (a no-op if it
+    /// has index columns).
+    pub fn row_index(self: &Arc<Self>) -> Arc<FrameExpr> {
+        if self.nindex > 0 {
+            return self.clone();
+        }
+        let mut schema = Schema::with_capacity(self.schema.len() + 1);
+        schema.insert(index_column(0), DataType::Int64);
+        for (n, d) in self.schema.iter() {
+            schema.insert(n.clone(), d.clone());
+        }
+        FrameExpr::new(
+            hash_name("row-index", &*self.name),
+            schema,
+            1,
+            vec![None],
+            self.npartitions,
+            Kind::RowIndex {
                 input: self.clone(),
             },
-        };
-        Ok(Arc::new(FrameExpr {
-            name: name("project", (&*self.name, columns)),
-            schema,
-            npartitions: self.npartitions,
-            kind,
-        }))
+        )
     }
 
     /// The first `n` rows of the first partition, as one partition.
-    pub fn head(self: &Arc<Self>, n: usize) -> Arc<Self> {
-        Arc::new(FrameExpr {
-            name: name("head", (&*self.name, n)),
-            schema: self.schema.clone(),
-            npartitions: 1,
-            kind: Kind::Head {
+    pub fn head(self: &Arc<Self>, n: usize) -> Arc<FrameExpr> {
+        FrameExpr::new(
+            hash_name("head", (&*self.name, n)),
+            (*self.schema).clone(),
+            self.nindex,
+            self.index_names.clone(),
+            1,
+            Kind::Head {
                 input: self.clone(),
                 n,
             },
-        })
+        )
     }
 
     /// `groupby(keys).agg(...)`: one partition, sorted by the keys, rows with
-    /// a missing key dropped (pandas' `dropna=True`).
+    /// a missing key dropped (pandas' `dropna=True`). Without keys, one row
+    /// of whole-frame reductions. The keys become the index.
     pub fn groupby(
         self: &Arc<Self>,
         keys: Vec<String>,
         aggs: Vec<AggSpec>,
         split_every: usize,
-    ) -> FxResult<Arc<Self>> {
-        if keys.is_empty() {
-            return Err(FxError::InvalidArgument("no group keys given".into()));
-        }
+    ) -> FxResult<Arc<FrameExpr>> {
         let mut schema = Schema::with_capacity(keys.len() + aggs.len());
-        for k in &keys {
-            schema.insert(k.as_str().into(), self.dtype(k)?.clone());
+        for (i, k) in keys.iter().enumerate() {
+            schema.insert(index_column(i), self.dtype(k)?.clone());
         }
         for a in &aggs {
             let dtype = self.dtype(&a.column)?;
             let out = a.op.output_dtype(dtype)?;
+            if schema.contains(a.output.as_str()) {
+                return Err(FxError::InvalidArgument(format!(
+                    "duplicate column '{}'",
+                    a.output
+                )));
+            }
             schema.insert(a.output.as_str().into(), out);
         }
-        let ops: Vec<(&str, &str, &str)> = aggs
+        let ops: Vec<(&str, String, &str)> = aggs
             .iter()
-            .map(|a| (a.column.as_str(), a.op.name(), a.output.as_str()))
+            .map(|a| (a.column.as_str(), format!("{:?}", a.op), a.output.as_str()))
             .collect();
-        Ok(Arc::new(FrameExpr {
-            name: name("groupby-agg", (&*self.name, &keys, &ops, split_every)),
-            schema: Arc::new(schema),
-            npartitions: 1,
-            kind: Kind::GroupBy {
+        Ok(FrameExpr::new(
+            hash_name("groupby-agg", (&*self.name, &keys, &ops, split_every)),
+            schema,
+            keys.len(),
+            keys.iter().map(|k| Some(k.clone())).collect(),
+            1,
+            Kind::GroupBy {
                 input: self.clone(),
                 keys,
                 aggs,
                 split_every: split_every.max(2),
             },
-        }))
+        ))
     }
+
+    /// A one-column frame computing `op` of every row of column `column`.
+    pub fn unary(self: &Arc<Self>, column: &str, op: UnOp) -> FxResult<Arc<FrameExpr>> {
+        let e = ColExpr::Unary(op, Box::new(ColExpr::col(column)));
+        self.select(vec![(column.into(), e)], Vec::new())
+    }
+}
+
+fn not_aligned() -> FxError {
+    FxError::InvalidArgument(
+        "the operands do not have the same rows (they come from different frames or \
+         differently filtered ones); combining them would need aligning on the index, \
+         which is not supported yet"
+            .into(),
+    )
 }
 
 impl AggOp {
@@ -230,11 +550,13 @@ impl AggOp {
     pub fn output_dtype(self, dtype: &DataType) -> FxResult<DataType> {
         let numeric = dtype.is_primitive_numeric() || dtype.is_bool();
         Ok(match self {
-            AggOp::Count | AggOp::Size => DataType::Int64,
-            AggOp::Mean if numeric => DataType::Float64,
-            AggOp::Sum if dtype.is_bool() => DataType::Int64,
-            AggOp::Sum | AggOp::Min | AggOp::Max if numeric => dtype.clone(),
-            AggOp::Min | AggOp::Max if dtype.is_string() => dtype.clone(),
+            AggOp::Count | AggOp::Size | AggOp::NUnique => DataType::Int64,
+            AggOp::Mean | AggOp::Std | AggOp::Var | AggOp::Median if numeric => DataType::Float64,
+            AggOp::Sum | AggOp::Prod if dtype.is_bool() => DataType::Int64,
+            AggOp::Sum | AggOp::Prod if dtype.is_integer() => DataType::Int64,
+            AggOp::Sum | AggOp::Prod | AggOp::Min | AggOp::Max if numeric => dtype.clone(),
+            AggOp::Min | AggOp::Max | AggOp::First | AggOp::Last => dtype.clone(),
+            AggOp::Any | AggOp::All => DataType::Boolean,
             _ => {
                 return Err(FxError::DType(format!(
                     "agg function failed [how->{}, dtype->{}]",
@@ -251,8 +573,12 @@ pub fn pandas_dtype_name(dtype: &DataType) -> String {
     match dtype {
         DataType::String => "str".into(),
         DataType::Float64 => "float64".into(),
+        DataType::Float32 => "float32".into(),
         DataType::Int64 => "int64".into(),
+        DataType::Int32 => "int32".into(),
+        DataType::UInt8 => "uint8".into(),
         DataType::Boolean => "bool".into(),
+        DataType::Datetime(_, _) => "datetime64[us]".into(),
         other => other.to_string(),
     }
 }

@@ -1,109 +1,118 @@
-//! The task kernels frame graphs are made of: reading a partition (with the
-//! steps fused onto it) and the group-by chunk / combine / aggregate steps.
-//! Each runs natively on polars frames, without the GIL.
+//! The task kernels frame graphs are made of: producing a partition (a
+//! source read with the row-wise steps fused onto it), counting rows, and
+//! the group-by chunk / combine / aggregate steps. Each runs natively on
+//! polars frames, without the GIL.
 
 use std::sync::Arc;
 
 use polars_core::prelude::*;
-use polars_io::prelude::*;
 
-use super::expr::CsvSpec;
+use super::colexpr::ColExpr;
 use super::groupby::{self, AggSpec};
+use super::source::{ReadSpec, Source};
 use crate::error::{FxError, FxResult};
 use crate::graph::Kernel;
 use crate::value::Value;
 
-/// pandas' default missing-value markers (`read_csv`'s `na_values`).
-const PANDAS_NA: [&str; 19] = [
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-];
-
-fn csv_options(spec: &CsvSpec) -> CsvReadOptions {
-    let nulls = NullValues::AllColumns(PANDAS_NA.iter().map(|s| (*s).into()).collect());
-    CsvReadOptions::default()
-        .with_has_header(spec.has_header)
-        .map_parse_options(|o| {
-            o.with_separator(spec.sep)
-                .with_null_values(Some(nulls.clone()))
-        })
+/// The `i`-th input as a frame partition.
+pub fn frame_input(inputs: &[Value], i: usize) -> FxResult<Arc<DataFrame>> {
+    match inputs.get(i) {
+        Some(Value::Frame(df)) => Ok(df.clone()),
+        _ => Err(FxError::DType("a frame partition was expected".into())),
+    }
 }
 
-/// pandas reads an integer column with missing values as float64 (NaN):
-/// cast such columns of a freshly read partition.
-fn ints_with_nulls_as_floats(df: DataFrame) -> FxResult<DataFrame> {
-    if !df
-        .columns()
-        .iter()
-        .any(|c| c.dtype().is_integer() && c.null_count() > 0)
-    {
-        return Ok(df);
-    }
-    let cols = df
-        .columns()
+/// `df` with exactly `columns` of `schema`, cast to their declared dtypes
+/// (for frames made by Python code, whose dtypes may differ from the ones
+/// declared by `meta`).
+pub fn conform(df: &DataFrame, schema: &Schema, columns: &[PlSmallStr]) -> FxResult<DataFrame> {
+    let cols = columns
         .iter()
         .map(|c| {
-            if c.dtype().is_integer() && c.null_count() > 0 {
-                c.cast(&DataType::Float64)
-            } else {
-                Ok(c.clone())
+            let col = df.column(c).map_err(|_| {
+                FxError::InvalidArgument(format!(
+                    "the computed partition has no column '{c}' (its columns are {:?}); \
+                     does `meta` match what the function returns?",
+                    df.get_column_names()
+                ))
+            })?;
+            match schema.get(c) {
+                Some(d) if d != col.dtype() && !d.is_null() => Ok(col.cast(d)?),
+                _ => Ok(col.clone()),
             }
         })
-        .collect::<PolarsResult<Vec<_>>>()?;
-    Ok(DataFrame::new_infer_height(cols)?)
+        .collect::<FxResult<Vec<_>>>()?;
+    Ok(DataFrame::new(df.height(), cols)?)
 }
 
-/// The schema of a CSV file, inferred (like Dask's `sample`) from its first
-/// `sample` bytes, cut after the last complete line.
-pub fn infer_csv_schema(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Schema> {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(sample);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(sample as u64).read_to_end(&mut head))
-        .map_err(|e| FxError::Io(format!("{path}: {e}")))?;
-    if head.len() == sample {
-        if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
-            head.truncate(end + 1);
-        }
-    }
-    let df = csv_options(spec)
-        .with_infer_schema_length(None)
-        .with_n_threads(Some(1))
-        .into_reader_with_file_handle(std::io::Cursor::new(head))
-        .finish()
-        .map_err(|e| with_path(e, path))?;
-    Ok(ints_with_nulls_as_floats(df)?.schema().as_ref().clone())
-}
-
-fn with_path(e: PolarsError, path: &str) -> FxError {
-    match FxError::from(e) {
-        FxError::InvalidArgument(m) => FxError::InvalidArgument(format!("{path}: {m}")),
-        FxError::DType(m) => FxError::DType(format!("{path}: {m}")),
-        other => other,
-    }
+/// A scalar input of a task: row 0 of the last column of a one-row frame.
+fn scalar_input(inputs: &[Value], i: u32) -> FxResult<Scalar> {
+    let df = frame_input(inputs, i as usize)?;
+    let col = df
+        .columns()
+        .last()
+        .ok_or_else(|| FxError::InvalidArgument("a scalar input has no column".into()))?;
+    let value = if df.height() == 0 {
+        AnyValue::Null
+    } else {
+        col.get(0)?.into_static()
+    };
+    Ok(Scalar::new(col.dtype().clone(), value))
 }
 
 /// How one partition is produced inside a task: read, or taken from a
-/// dependency, then projected.
+/// dependency, then transformed row-wise.
 #[derive(Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Partition {
-    /// Read a CSV file: only `columns`, with dtypes from `schema`.
-    Csv {
-        /// The file.
-        path: Arc<str>,
-        /// Parsing options.
-        spec: CsvSpec,
-        /// Every column's dtype (the first file's schema).
-        schema: Arc<Schema>,
-        /// Columns to parse, in output order.
+    /// Partition `i` of a source: only `columns`, in that order; the
+    /// source's own inputs are the task inputs `inputs`.
+    Source {
+        /// The source.
+        src: Arc<dyn Source>,
+        /// Which partition.
+        i: usize,
+        /// Columns to produce.
         columns: Vec<PlSmallStr>,
         /// Read only this many rows (`head`).
         n_rows: Option<usize>,
+        /// Positions of the source's inputs among the task inputs.
+        inputs: Vec<u32>,
     },
-    /// The task's `n`-th dependency.
-    Input(u32),
-    /// Some columns of a partition.
-    Select(Box<Partition>, Vec<PlSmallStr>),
+    /// The task's `n`-th input, then `columns` of it (all if `None`).
+    Input(u32, Option<Vec<PlSmallStr>>),
+    /// Index columns `keep`, then `exprs`.
+    Select {
+        /// The input.
+        input: Box<Partition>,
+        /// Input columns passed through first (index columns).
+        keep: Vec<PlSmallStr>,
+        /// Computed columns.
+        exprs: Vec<(PlSmallStr, ColExpr)>,
+        /// Task inputs holding the scalar parameters.
+        params: Vec<u32>,
+    },
+    /// The rows where `predicate` holds, then `columns` of them.
+    Filter {
+        /// The input.
+        input: Box<Partition>,
+        /// The predicate.
+        predicate: ColExpr,
+        /// Task inputs holding its scalar parameters.
+        params: Vec<u32>,
+        /// Columns to keep, in order.
+        columns: Vec<PlSmallStr>,
+    },
+    /// The default index as index column 0: `offset` (a task input holding
+    /// the number of rows before this partition) plus the row number.
+    RowIndex {
+        /// The input.
+        input: Box<Partition>,
+        /// Task input holding the offset.
+        offset: u32,
+        /// Columns of the result, in order (the index column among them).
+        columns: Vec<PlSmallStr>,
+    },
     /// The first rows of a partition.
     Head(Box<Partition>, usize),
 }
@@ -112,87 +121,169 @@ impl Partition {
     /// Produce the partition.
     pub fn eval(&self, inputs: &[Value]) -> FxResult<Arc<DataFrame>> {
         match self {
-            Partition::Csv {
-                path,
-                spec,
-                schema,
+            Partition::Source {
+                src,
+                i,
                 columns,
                 n_rows,
+                inputs: own,
             } => {
-                // Dtypes by column name (files may order their columns
-                // differently); the header names the columns.
-                let df = csv_options(spec)
-                    .with_schema_overwrite(Some(schema.clone()))
-                    .with_n_rows(*n_rows)
-                    .with_columns(Some(columns.clone().into()))
-                    .with_n_threads(Some(1))
-                    .try_into_reader_with_file_path(Some(path.to_string().into()))?
-                    .finish()
-                    .map_err(|e| with_path(e, path))?;
-                // The reader returns columns in file order.
-                let df = df.select(columns.iter().cloned())?;
-                Ok(Arc::new(ints_with_nulls_as_floats(df)?))
+                let own: Vec<Value> = own.iter().map(|&j| inputs[j as usize].clone()).collect();
+                if columns.is_empty() {
+                    // Only the number of rows is needed.
+                    let height = match (src.count_rows(*i), n_rows) {
+                        (Some(n), None) => n?,
+                        _ => {
+                            let first = src.schema().iter_names().next().cloned();
+                            let cols: Vec<PlSmallStr> = first.into_iter().collect();
+                            let spec = ReadSpec {
+                                columns: &cols,
+                                predicate: None,
+                                n_rows: *n_rows,
+                            };
+                            src.read(*i, &spec, &own)?.height()
+                        }
+                    };
+                    return Ok(Arc::new(DataFrame::new(height, Vec::new())?));
+                }
+                let spec = ReadSpec {
+                    columns,
+                    predicate: None,
+                    n_rows: *n_rows,
+                };
+                Ok(Arc::new(src.read(*i, &spec, &own)?))
             }
-            Partition::Input(i) => match &inputs[*i as usize] {
-                Value::Frame(df) => Ok(df.clone()),
-                _ => Err(FxError::DType("a frame partition was expected".into())),
-            },
-            Partition::Select(input, columns) => Ok(Arc::new(
-                input.eval(inputs)?.select(columns.iter().cloned())?,
-            )),
+            Partition::Input(i, columns) => {
+                let df = frame_input(inputs, *i as usize)?;
+                Ok(match columns {
+                    None => df,
+                    Some(cols) => Arc::new(select(&df, cols)?),
+                })
+            }
+            Partition::Select {
+                input,
+                keep,
+                exprs,
+                params,
+            } => {
+                let df = input.eval(inputs)?;
+                let params = params
+                    .iter()
+                    .map(|&p| scalar_input(inputs, p))
+                    .collect::<FxResult<Vec<_>>>()?;
+                let mut cols: Vec<Column> = keep
+                    .iter()
+                    .map(|k| df.column(k).cloned())
+                    .collect::<PolarsResult<_>>()?;
+                for (name, e) in exprs {
+                    let s = match e {
+                        ColExpr::Col(c) => df.column(c)?.as_materialized_series().clone(),
+                        _ => e.eval(&df, &params)?,
+                    };
+                    cols.push(s.with_name(name.clone()).into_column());
+                }
+                Ok(Arc::new(DataFrame::new(df.height(), cols)?))
+            }
+            Partition::Filter {
+                input,
+                predicate,
+                params,
+                columns,
+            } => {
+                let df = input.eval(inputs)?;
+                let params = params
+                    .iter()
+                    .map(|&p| scalar_input(inputs, p))
+                    .collect::<FxResult<Vec<_>>>()?;
+                let mask = predicate.eval(&df, &params)?;
+                let mask = mask.bool()?.fill_null_with_values(false)?;
+                let kept = select(&df, columns)?;
+                Ok(Arc::new(kept.filter(&mask)?))
+            }
+            Partition::RowIndex {
+                input,
+                offset,
+                columns,
+            } => {
+                let df = input.eval(inputs)?;
+                let offset = match inputs.get(*offset as usize) {
+                    Some(Value::Int(n)) => *n,
+                    _ => return Err(FxError::DType("a row offset was expected".into())),
+                };
+                let index: Int64Chunked = (offset..offset + df.height() as i64).map(Some).collect();
+                let index = index.with_name(super::expr::index_column(0)).into_column();
+                let cols = columns
+                    .iter()
+                    .map(|c| {
+                        if c == index.name() {
+                            Ok(index.clone())
+                        } else {
+                            Ok(df.column(c)?.clone())
+                        }
+                    })
+                    .collect::<FxResult<Vec<_>>>()?;
+                Ok(Arc::new(DataFrame::new(df.height(), cols)?))
+            }
             Partition::Head(input, n) => Ok(Arc::new(input.eval(inputs)?.head(Some(*n)))),
         }
     }
-}
 
-impl Partition {
-    /// The first `n` rows: pushed into a CSV scan (it stops reading there).
+    /// The first `n` rows: pushed into a source read (it stops there).
     pub fn head(self, n: usize) -> Partition {
         match self {
-            Partition::Csv {
-                path,
-                spec,
-                schema,
+            Partition::Source {
+                src,
+                i,
                 columns,
                 n_rows,
-            } => Partition::Csv {
-                path,
-                spec,
-                schema,
+                inputs,
+            } => Partition::Source {
+                src,
+                i,
                 columns,
                 n_rows: Some(n_rows.map_or(n, |m| m.min(n))),
+                inputs,
             },
-            Partition::Select(input, columns) => {
-                Partition::Select(Box::new(input.head(n)), columns)
-            }
+            Partition::Select {
+                input,
+                keep,
+                exprs,
+                params,
+            } => Partition::Select {
+                input: Box::new(input.head(n)),
+                keep,
+                exprs,
+                params,
+            },
             other => Partition::Head(Box::new(other), n),
         }
     }
 
-    /// The number of rows, without parsing values where the source allows.
+    /// The number of rows, without evaluating columns where possible.
     pub fn count_rows(&self, inputs: &[Value]) -> FxResult<usize> {
         match self {
-            Partition::Csv {
-                path,
-                spec,
+            Partition::Source {
+                src,
+                i,
                 n_rows: None,
                 ..
-            } => polars_io::csv::read::count_rows(
-                path.as_ref().into(),
-                Some(b'"'),
-                None,
-                b'\n',
-                spec.has_header,
-                0,
-                0,
-                0,
-                false,
-            )
-            .map_err(|e| with_path(e, path)),
-            Partition::Select(input, _) => input.count_rows(inputs),
+            } => match src.count_rows(*i) {
+                Some(n) => n,
+                None => Ok(self.eval(inputs)?.height()),
+            },
+            Partition::Select { input, .. } => input.count_rows(inputs),
+            Partition::RowIndex { input, .. } => input.count_rows(inputs),
             other => Ok(other.eval(inputs)?.height()),
         }
     }
+}
+
+fn select(df: &DataFrame, columns: &[PlSmallStr]) -> FxResult<DataFrame> {
+    let cols = columns
+        .iter()
+        .map(|c| df.column(c).cloned())
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok(DataFrame::new(df.height(), cols)?)
 }
 
 /// A task counting one partition's rows.

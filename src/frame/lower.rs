@@ -1,66 +1,187 @@
-//! Lowering frame expressions to tasks: one task per partition, with scans
-//! and projections fused into whatever consumes them; group-bys as a
+//! Lowering frame expressions to tasks.
+//!
+//! Row-wise steps (select, filter, row index, head) fuse into the task that
+//! produces their row source's partition: `read_csv → filter → select` is
+//! one task per partition. Lowering walks down with the set of columns the
+//! consumer needs, so each source reads only those (projection pushdown),
+//! and a default index nobody reads is never computed. Group-bys become a
 //! chunk → combine → aggregate tree of fan-in `split_every`.
+//!
+//! Task names are content hashes of (expression, needed columns), so the
+//! same partition asked for twice is one task.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use polars_core::prelude::PlSmallStr;
 
-use super::expr::{FrameExpr, Kind};
+use super::colexpr::ColExpr;
+use super::expr::{index_column, FrameExpr, Kind};
 use super::kernels::{
     GroupByKernel, GroupStep, Partition, PartitionKernel, RowCountKernel, SumCountsKernel,
 };
 use crate::graph::{Key, Node, Op};
+use crate::value::Value;
 
 fn key(name: &str, i: usize) -> Key {
     Key::Tuple(Arc::from(name), Box::new([i as i64]))
 }
 
-fn columns(e: &FrameExpr) -> Vec<PlSmallStr> {
+fn all_columns(e: &FrameExpr) -> Vec<PlSmallStr> {
     e.schema.iter_names().cloned().collect()
 }
 
-/// How partition `i` of `e` is produced, reading dependencies into `deps`.
-fn partition(e: &Arc<FrameExpr>, i: usize, deps: &mut Vec<Arc<Node>>) -> Partition {
+/// The task name for `e` restricted to `columns`.
+fn task_name(e: &FrameExpr, columns: &[PlSmallStr]) -> String {
+    if columns == all_columns(e).as_slice() {
+        return e.name.to_string();
+    }
+    let mut h = DefaultHasher::new();
+    columns.hash(&mut h);
+    format!("{}-{:08x}", e.name, h.finish() as u32)
+}
+
+/// `wanted` in the order of `e`'s schema, without duplicates.
+fn in_schema_order(e: &FrameExpr, wanted: &[PlSmallStr]) -> Vec<PlSmallStr> {
+    e.schema
+        .iter_names()
+        .filter(|n| wanted.contains(n))
+        .cloned()
+        .collect()
+}
+
+fn push(deps: &mut Vec<Arc<Node>>, node: Arc<Node>) -> u32 {
+    deps.push(node);
+    (deps.len() - 1) as u32
+}
+
+/// How partition `i` of `e` is produced, restricted to `columns` (in that
+/// order), reading dependencies into `deps`.
+pub fn partition(
+    e: &Arc<FrameExpr>,
+    i: usize,
+    columns: &[PlSmallStr],
+    deps: &mut Vec<Arc<Node>>,
+) -> Partition {
     match &e.kind {
-        Kind::Csv {
-            paths,
-            spec,
-            file_schema,
-        } => Partition::Csv {
-            path: Arc::from(paths[i].as_str()),
-            spec: spec.clone(),
-            schema: file_schema.clone(),
-            columns: columns(e),
-            n_rows: None,
-        },
-        Kind::Head { input, n } => partition(input, i, deps).head(*n),
-        Kind::Project { input } => {
-            Partition::Select(Box::new(partition(input, i, deps)), columns(e))
+        Kind::Source(src) => {
+            let own = src.deps(i);
+            let inputs = own.into_iter().map(|n| push(deps, n)).collect();
+            Partition::Source {
+                src: src.clone(),
+                i,
+                columns: columns.to_vec(),
+                n_rows: None,
+                inputs,
+            }
         }
+        Kind::Select {
+            input,
+            exprs,
+            params,
+        } => {
+            let keep: Vec<PlSmallStr> = columns
+                .iter()
+                .filter(|c| super::expr::is_index_column(c))
+                .cloned()
+                .collect();
+            let wanted: Vec<(PlSmallStr, ColExpr)> = columns
+                .iter()
+                .filter_map(|c| exprs.iter().find(|(n, _)| n == c).cloned())
+                .collect();
+            let mut needed = keep.clone();
+            for (_, x) in &wanted {
+                x.columns(&mut needed);
+            }
+            let needed = in_schema_order(input, &needed);
+            let source = partition(input, i, &needed, deps);
+            let params = params.iter().map(|p| push(deps, node(p, 0))).collect();
+            Partition::Select {
+                input: Box::new(source),
+                keep,
+                exprs: wanted,
+                params,
+            }
+        }
+        Kind::Filter {
+            input,
+            predicate,
+            params,
+        } => {
+            let mut needed = columns.to_vec();
+            predicate.columns(&mut needed);
+            let needed = in_schema_order(input, &needed);
+            let source = partition(input, i, &needed, deps);
+            let params = params.iter().map(|p| push(deps, node(p, 0))).collect();
+            Partition::Filter {
+                input: Box::new(source),
+                predicate: predicate.clone(),
+                params,
+                columns: columns.to_vec(),
+            }
+        }
+        Kind::RowIndex { input } => {
+            let index = index_column(0);
+            if !columns.contains(&index) {
+                // Nobody reads the index: it is never computed.
+                return partition(input, i, columns, deps);
+            }
+            let rest: Vec<PlSmallStr> = columns.iter().filter(|c| **c != index).cloned().collect();
+            let source = partition(input, i, &rest, deps);
+            let offset = push(deps, offset_node(input, i));
+            Partition::RowIndex {
+                input: Box::new(source),
+                offset,
+                columns: columns.to_vec(),
+            }
+        }
+        Kind::Head { input, n } => partition(input, 0, columns, deps).head(*n),
         Kind::GroupBy { .. } => {
-            deps.push(node(e, i));
-            Partition::Input((deps.len() - 1) as u32)
+            let whole = all_columns(e);
+            let input = push(deps, node(e, i));
+            Partition::Input(
+                input,
+                (columns != whole.as_slice()).then(|| columns.to_vec()),
+            )
         }
     }
 }
 
-/// A node computing the number of rows of `e` (CSV files are counted
-/// without parsing their values).
-pub fn len_node(e: &Arc<FrameExpr>) -> Arc<Node> {
+/// A node computing the number of rows of partition `i` of `e` (sources
+/// that can count without parsing values do).
+fn count_node(e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
+    let mut deps = Vec::new();
+    let p = partition(e, i, &[], &mut deps);
     let name = format!("len-chunk-{}", e.name);
-    let counts = (0..e.npartitions)
-        .map(|i| {
-            let mut deps = Vec::new();
-            let p = partition(e, i, &mut deps);
-            Node::new(key(&name, i), Op::Kernel(Arc::new(RowCountKernel(p))), deps)
-        })
-        .collect();
+    Node::new(key(&name, i), Op::Kernel(Arc::new(RowCountKernel(p))), deps)
+}
+
+/// A node computing how many rows come before partition `i` of `e`.
+fn offset_node(e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
+    let name = format!("offset-{}", e.name);
+    if let Kind::Source(src) = &e.kind {
+        if let Some(lengths) = src.known_lengths() {
+            let offset: usize = lengths[..i].iter().sum();
+            return Node::new(
+                key(&name, i),
+                Op::Literal(Value::Int(offset as i64)),
+                Vec::new(),
+            );
+        }
+    }
+    let counts = (0..i).map(|j| count_node(e, j)).collect();
+    Node::new(key(&name, i), Op::Kernel(Arc::new(SumCountsKernel)), counts)
+}
+
+/// A node computing the number of rows of `e`.
+pub fn len_node(e: &Arc<FrameExpr>) -> Arc<Node> {
+    let counts = (0..e.npartitions).map(|i| count_node(e, i)).collect();
     let name = format!("len-{}", e.name);
     Node::new(key(&name, 0), Op::Kernel(Arc::new(SumCountsKernel)), counts)
 }
 
-/// The node producing partition `i` of `e`.
+/// The node producing partition `i` of `e`, every column.
 pub fn node(e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
     match &e.kind {
         Kind::GroupBy {
@@ -68,49 +189,72 @@ pub fn node(e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
             keys,
             aggs,
             split_every,
-        } => {
-            let keys = Arc::new(keys.clone());
-            let aggs = Arc::new(aggs.clone());
-            let step = |step, source| {
-                Op::Kernel(Arc::new(GroupByKernel {
-                    step,
-                    keys: keys.clone(),
-                    aggs: aggs.clone(),
-                    source,
-                }))
-            };
-            let chunk_name = format!("{}-chunk", e.name);
-            let mut level: Vec<Arc<Node>> = (0..input.npartitions)
-                .map(|p| {
-                    let mut deps = Vec::new();
-                    let source = partition(input, p, &mut deps);
-                    let op = step(GroupStep::Chunk, Some(source));
-                    Node::new(key(&chunk_name, p), op, deps)
-                })
-                .collect();
-            let mut depth = 0;
-            while level.len() > *split_every {
-                let name = format!("{}-combine-{depth}", e.name);
-                level = level
-                    .chunks(*split_every)
-                    .enumerate()
-                    .map(|(j, group)| {
-                        let op = step(GroupStep::Combine, None);
-                        Node::new(key(&name, j), op, group.to_vec())
-                    })
-                    .collect();
-                depth += 1;
-            }
-            Node::new(key(&e.name, i), step(GroupStep::Aggregate, None), level)
-        }
+        } => groupby_node(e, input, keys, aggs, *split_every, i),
         _ => {
-            let mut deps = Vec::new();
-            let p = partition(e, i, &mut deps);
-            Node::new(
-                key(&e.name, i),
-                Op::Kernel(Arc::new(PartitionKernel(p))),
-                deps,
-            )
+            let columns = all_columns(e);
+            node_with(e, i, &columns)
         }
     }
+}
+
+/// The node producing partition `i` of `e` restricted to `columns`.
+pub fn node_with(e: &Arc<FrameExpr>, i: usize, columns: &[PlSmallStr]) -> Arc<Node> {
+    let mut deps = Vec::new();
+    let p = partition(e, i, columns, &mut deps);
+    if let (Partition::Input(0, None), [dep]) = (&p, deps.as_slice()) {
+        return dep.clone();
+    }
+    Node::new(
+        key(&task_name(e, columns), i),
+        Op::Kernel(Arc::new(PartitionKernel(p))),
+        deps,
+    )
+}
+
+fn groupby_node(
+    e: &Arc<FrameExpr>,
+    input: &Arc<FrameExpr>,
+    keys: &[String],
+    aggs: &[super::groupby::AggSpec],
+    split_every: usize,
+    i: usize,
+) -> Arc<Node> {
+    let mut needed: Vec<PlSmallStr> = keys.iter().map(|k| k.as_str().into()).collect();
+    for a in aggs {
+        needed.push(a.column.as_str().into());
+    }
+    let needed = in_schema_order(input, &needed);
+    let keys = Arc::new(keys.to_vec());
+    let aggs = Arc::new(aggs.to_vec());
+    let step = |step, source| {
+        Op::Kernel(Arc::new(GroupByKernel {
+            step,
+            keys: keys.clone(),
+            aggs: aggs.clone(),
+            source,
+        }))
+    };
+    let chunk_name = format!("{}-chunk", e.name);
+    let mut level: Vec<Arc<Node>> = (0..input.npartitions)
+        .map(|p| {
+            let mut deps = Vec::new();
+            let source = partition(input, p, &needed, &mut deps);
+            let op = step(GroupStep::Chunk, Some(source));
+            Node::new(key(&chunk_name, p), op, deps)
+        })
+        .collect();
+    let mut depth = 0;
+    while level.len() > split_every {
+        let name = format!("{}-combine-{depth}", e.name);
+        level = level
+            .chunks(split_every)
+            .enumerate()
+            .map(|(j, group)| {
+                let op = step(GroupStep::Combine, None);
+                Node::new(key(&name, j), op, group.to_vec())
+            })
+            .collect();
+        depth += 1;
+    }
+    Node::new(key(&e.name, i), step(GroupStep::Aggregate, None), level)
 }

@@ -1,18 +1,29 @@
 //! Partitioned data frames: the expressions and kernels behind
-//! `ferrox.dataframe`. Partitions are polars `DataFrame`s.
+//! `ferrox.dataframe`. Partitions are polars `DataFrame`s, index columns
+//! first.
 //!
-//! - [`expr`]: frame expressions, validated (columns, dtypes) when built,
-//!   with projection pushdown into the CSV scan.
-//! - [`groupby`]: group-by aggregations as chunk → combine → aggregate.
-//! - [`kernels`]: the task kernels (scan a file, group-by steps).
-//! - [`lower`]: expressions to tasks.
-//! - [`export`]: partitions to Arrow (`arrow-rs`), for pyarrow and pandas.
+//! - [`expr`]: frame expressions, validated (columns, dtypes) when built and
+//!   normalized so row-wise steps over the same rows fuse.
+//! - [`colexpr`]: column expressions (arithmetic, comparisons, `fillna`,
+//!   `isin`, …) with pandas' semantics; [`strings`] and [`temporal`] hold
+//!   the `.str` and `.dt` methods.
+//! - [`source`]: where partitions come from; [`io`] the file formats.
+//! - [`groupby`]: group-by aggregations and reductions as chunk → combine →
+//!   aggregate.
+//! - [`lower`]: expressions to tasks, with projection pushdown;
+//!   [`kernels`]: the task kernels.
+//! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 
+pub mod colexpr;
 pub mod export;
 pub mod expr;
 pub mod groupby;
+pub mod io;
 pub mod kernels;
 pub mod lower;
+pub mod source;
+pub mod strings;
+pub mod temporal;
 
 use polars_core::error::PolarsError;
 

@@ -270,11 +270,6 @@ def test_mean_of_text(group_frames, selection):
         assert "mean" in str(info.value)
 
 
-@pytest.mark.xfail(
-    reason="selecting a key column (df.groupby('k')['k'] or [['x', 'k']]) raises "
-    "ValueError (duplicate column 'k'); pandas aggregates the key column",
-    strict=True,
-)
 @pytest.mark.parametrize("selection", ["k", ["x", "k"]])
 def test_select_key_column(group_frames, selection):
     ddf, pdf = group_frames

@@ -14,8 +14,20 @@ come back as pandas objects through Arrow.
 from __future__ import annotations
 
 from ferrox.base import compute
-from ferrox.dataframe.core import DataFrame, Series
+from ferrox.dataframe._collection import Scalar
+from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.groupby import DataFrameGroupBy, SeriesGroupBy
-from ferrox.dataframe.io import read_csv
+from ferrox.dataframe.io import from_dict, from_pandas, read_csv
+from ferrox.dataframe.series import Series
 
-__all__ = ["DataFrame", "DataFrameGroupBy", "Series", "SeriesGroupBy", "compute", "read_csv"]
+__all__ = [
+    "DataFrame",
+    "DataFrameGroupBy",
+    "Scalar",
+    "Series",
+    "SeriesGroupBy",
+    "compute",
+    "from_dict",
+    "from_pandas",
+    "read_csv",
+]

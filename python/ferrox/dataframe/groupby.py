@@ -1,6 +1,6 @@
-"""Group-by: ``df.groupby(keys)[cols].agg()`` as one native tree reduction
-(``src/frame/groupby.rs``): partial results per partition, merged with
-fan-in ``split_every``, finished and sorted by the keys like pandas.
+"""Group-by: ``df.groupby(keys)[cols].agg(...)`` as one native tree
+reduction (``src/frame/groupby.rs``): partial results per partition, merged
+with fan-in ``split_every``, finished and sorted by the keys like pandas.
 """
 
 from __future__ import annotations
@@ -9,32 +9,78 @@ from typing import Any
 
 import pandas as pd
 
-from ferrox.dataframe.core import DataFrame, _Frame
+from ferrox.dataframe.frame import DataFrame
+from ferrox.dataframe.series import Series
 
-AGGS = ("sum", "mean", "count", "size", "min", "max")
+#: Aggregations by name (pandas' names).
+AGGS = (
+    "sum",
+    "mean",
+    "count",
+    "size",
+    "min",
+    "max",
+    "std",
+    "var",
+    "first",
+    "last",
+    "nunique",
+    "median",
+    "prod",
+    "any",
+    "all",
+)
 
 
-class _GroupedResult(_Frame):
-    """The frame a group-by aggregation computes, shaped like pandas' result."""
+def _agg_name(func: Any) -> str:
+    """pandas' name of an aggregation given as a string or a NumPy / builtin
+    function."""
+    if isinstance(func, str):
+        name = func
+    else:
+        name = getattr(func, "__name__", repr(func))
+    name = {
+        "amin": "min",
+        "amax": "max",
+        "product": "prod",
+        "nanmean": "mean",
+        "nansum": "sum",
+    }.get(name, name)
+    if name not in AGGS:
+        raise AttributeError(f"'SeriesGroupBy' object has no attribute '{name}'")
+    return name
 
-    def __init__(
-        self, core: Any, keys: list[str], series: bool, series_name: Any = "__column__"
-    ) -> None:
+
+class _GroupedFrame(DataFrame):
+    """A group-by result as pandas shapes it (keys as index or columns)."""
+
+    def __init__(self, core: Any, as_index: bool = True, columns: pd.Index | None = None) -> None:
         super().__init__(core)
-        self._keys = keys
-        self._series = series
-        self._series_name = series_name
+        self._as_index = as_index
+        self._result_columns = columns
 
-    @classmethod
-    def _like(cls, other: Any, core: Any) -> Any:
-        return cls(core, other._keys, other._series, other._series_name)
+    def _with_core(self, core: Any) -> DataFrame:
+        return _GroupedFrame(core, self._as_index, self._result_columns)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self._result_columns is not None:
+            frame.columns = self._result_columns
+        return frame if self._as_index else frame.reset_index()
+
+
+class _GroupedSeries(Series):
+    """A one-column group-by result, as a Series named like pandas'."""
+
+    def __init__(self, core: Any, name: Any, as_index: bool = True) -> None:
+        super().__init__(core, name)
+        self._as_index = as_index
+
+    def _with_core(self, core: Any) -> Series:
+        return _GroupedSeries(core, self.name, self._as_index)
 
     def _finalize(self, frame: pd.DataFrame) -> Any:
-        out = frame.set_index(self._keys if len(self._keys) > 1 else self._keys[0])
-        if not self._series:
-            return out
-        column = out.iloc[:, 0]
-        return column if self._series_name == "__column__" else column.rename(self._series_name)
+        out = super()._finalize(frame)
+        return out if self._as_index else out.reset_index()
 
 
 class DataFrameGroupBy:
@@ -46,7 +92,9 @@ class DataFrameGroupBy:
         by: Any,
         sort: bool = True,
         dropna: bool = True,
+        as_index: bool = True,
         split_every: int | None = None,
+        split_out: int | None = None,
         **kwargs: Any,
     ) -> None:
         if not sort or not dropna or kwargs:
@@ -59,14 +107,31 @@ class DataFrameGroupBy:
             )
             raise NotImplementedError(f"groupby({extra}) is not supported yet")
         self._frame = frame
-        self._keys = [by] if isinstance(by, str) else list(by)
-        for k in self._keys:
-            if not isinstance(k, str):
+        keys = by if isinstance(by, list) else [by]
+        self._keys: list[str] = []
+        for k in keys:
+            if isinstance(k, Series):
+                if not frame._core.same_rows(k._core):
+                    raise NotImplementedError("grouping by a Series of another frame")
+                if k.name not in frame._core.columns():
+                    frame = frame.assign(**{str(k.name): k})
+                    self._frame = frame
+                self._keys.append(str(k.name))
+            elif isinstance(k, str):
+                self._keys.append(k)
+            else:
                 raise NotImplementedError("grouping by something other than column names")
-        cols = frame._core.columns()
         frame._core.project(self._keys)  # KeyError naming an unknown key, with close matches
+        self._as_index = as_index
         self._split_every = split_every or 8
-        self._columns = [c for c in cols if c not in self._keys]
+        self._selection: list[str] | None = None
+        self._series = False
+
+    @property
+    def _columns(self) -> list[str]:
+        if self._selection is not None:
+            return self._selection
+        return [c for c in self._frame._core.columns() if c not in self._keys]
 
     def __getattr__(self, name: str) -> Any:
         if not name.startswith("_") and name in self._frame._core.columns():
@@ -76,82 +141,150 @@ class DataFrameGroupBy:
     def __getitem__(self, key: Any) -> Any:
         # KeyError naming an unknown column, with close matches.
         self._frame._core.project([key] if isinstance(key, str) else list(key))
-        if isinstance(key, str):
-            return SeriesGroupBy(self, [key])
-        out = DataFrameGroupBy.__new__(DataFrameGroupBy)
+        out = DataFrameGroupBy.__new__(SeriesGroupBy if isinstance(key, str) else DataFrameGroupBy)
         out.__dict__.update(self.__dict__)
-        out._columns = list(key)
+        out._selection = [key] if isinstance(key, str) else list(key)
+        out._series = isinstance(key, str)
         return out
 
-    def _agg(self, op: str, series: bool, columns: list[str] | None = None) -> _GroupedResult:
-        columns = self._columns if columns is None else columns
-        projected = self._frame._core.project([*self._keys, *columns])
+    def _core_of(self, aggs: list[tuple[str, str, str, int]]) -> Any:
+        cols = list(dict.fromkeys([*self._keys, *(a[0] for a in aggs)]))
+        return self._frame._core.project(cols).groupby(self._keys, aggs, self._split_every)
+
+    def _agg(self, op: str, ddof: int = 1, **kwargs: Any) -> Any:
+        unsupported = [k for k, v in kwargs.items() if v not in (None, True, False)]
+        if unsupported:
+            raise NotImplementedError(f"{op}({', '.join(unsupported)}=...) is not supported yet")
+        if kwargs.get("numeric_only"):
+            dtypes = dict(zip(self._frame._core.columns(), self._frame._core.dtypes()))
+            columns = [c for c in self._columns if dtypes[c] not in ("str", "object")]
+        else:
+            columns = self._columns
         if op == "size":
-            aggs = [(self._keys[0], "size", "size")]
-            name = columns[0] if series and len(columns) == 1 else None
-            return _GroupedResult(
-                projected.groupby(self._keys, aggs, self._split_every), self._keys, True, name
+            core = self._core_of([(self._keys[0], "size", "size", 1)])
+            if self._as_index:
+                return _GroupedSeries(core, self._columns[0] if self._series else None)
+            return _GroupedFrame(core, False)
+        aggs = [(c, op, c, ddof) for c in columns]
+        core = self._core_of(aggs)
+        if self._series:
+            return _GroupedSeries(core, columns[0], self._as_index)
+        return _GroupedFrame(core, self._as_index)
+
+    def sum(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Sum per group."""
+        return self._agg("sum", numeric_only=numeric_only, **kwargs)
+
+    def prod(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Product per group."""
+        return self._agg("prod", numeric_only=numeric_only, **kwargs)
+
+    def mean(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Mean per group."""
+        return self._agg("mean", numeric_only=numeric_only, **kwargs)
+
+    def median(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Median per group (the values of each group are gathered)."""
+        return self._agg("median", numeric_only=numeric_only, **kwargs)
+
+    def count(self, **kwargs: Any) -> Any:
+        """Non-missing values per group."""
+        return self._agg("count", **kwargs)
+
+    def size(self, **kwargs: Any) -> Any:
+        """Rows per group."""
+        return self._agg("size", **kwargs)
+
+    def min(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Smallest value per group."""
+        return self._agg("min", numeric_only=numeric_only, **kwargs)
+
+    def max(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Largest value per group."""
+        return self._agg("max", numeric_only=numeric_only, **kwargs)
+
+    def first(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """First non-missing value per group."""
+        return self._agg("first", numeric_only=numeric_only, **kwargs)
+
+    def last(self, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Last non-missing value per group."""
+        return self._agg("last", numeric_only=numeric_only, **kwargs)
+
+    def std(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Standard deviation per group."""
+        return self._agg("std", ddof=ddof, numeric_only=numeric_only, **kwargs)
+
+    def var(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Any:
+        """Variance per group."""
+        return self._agg("var", ddof=ddof, numeric_only=numeric_only, **kwargs)
+
+    def nunique(self, dropna: bool = True) -> Any:
+        """Distinct values per group."""
+        if not dropna:
+            raise NotImplementedError("nunique(dropna=False) is not supported yet")
+        return self._agg("nunique")
+
+    def any(self, **kwargs: Any) -> Any:
+        """Whether any value of the group is true."""
+        return self._agg("any", **kwargs)
+
+    def all(self, **kwargs: Any) -> Any:
+        """Whether every value of the group is true."""
+        return self._agg("all", **kwargs)
+
+    def agg(self, arg: Any = None, **named: Any) -> Any:
+        """Several aggregations at once: a name, a list of names (columns
+        ``(column, name)``), a dict ``{column: name or list}``, or named
+        aggregations ``out=(column, name)`` / ``out=pd.NamedAgg(...)``."""
+        if arg is None and named:
+            return self._named(named)
+        if isinstance(arg, str) or callable(arg):
+            return self._agg(_agg_name(arg))
+        if isinstance(arg, list):
+            funcs = [_agg_name(f) for f in arg]
+            if self._series:
+                column = self._columns[0]
+                aggs = [(column, f, f, 1) for f in funcs]
+                return _GroupedFrame(self._core_of(aggs), self._as_index)
+            aggs, labels = [], []
+            for c in self._columns:
+                for f in funcs:
+                    aggs.append((c, f, f"{c}__{f}", 1))
+                    labels.append((c, f))
+            return _GroupedFrame(
+                self._core_of(aggs), self._as_index, pd.MultiIndex.from_tuples(labels)
             )
-        aggs = [(c, op, c) for c in columns]
-        core = projected.groupby(self._keys, aggs, self._split_every)
-        return _GroupedResult(core, self._keys, series)
+        if isinstance(arg, dict):
+            aggs, labels = [], []
+            multi = any(isinstance(v, list | tuple) for v in arg.values())
+            for c, funcs in arg.items():
+                self._frame._core.project([c])
+                for f in funcs if isinstance(funcs, list | tuple) else [funcs]:
+                    name = _agg_name(f)
+                    aggs.append((c, name, f"{c}__{name}", 1))
+                    labels.append((c, name))
+            columns = (
+                pd.MultiIndex.from_tuples(labels) if multi else pd.Index([c for c, _ in labels])
+            )
+            return _GroupedFrame(self._core_of(aggs), self._as_index, columns)
+        raise TypeError(f"unsupported aggregation {arg!r}")
 
-    def sum(self, **kwargs: Any) -> _GroupedResult:
-        """Sum per group."""
-        return self._agg("sum", False)
+    aggregate = agg
 
-    def mean(self, **kwargs: Any) -> _GroupedResult:
-        """Mean per group."""
-        return self._agg("mean", False)
-
-    def count(self, **kwargs: Any) -> _GroupedResult:
-        """Non-missing values per group."""
-        return self._agg("count", False)
-
-    def size(self, **kwargs: Any) -> _GroupedResult:
-        """Rows per group."""
-        return self._agg("size", False)
-
-    def min(self, **kwargs: Any) -> _GroupedResult:
-        """Smallest value per group."""
-        return self._agg("min", False)
-
-    def max(self, **kwargs: Any) -> _GroupedResult:
-        """Largest value per group."""
-        return self._agg("max", False)
+    def _named(self, named: dict[str, Any]) -> Any:
+        aggs = []
+        for out, spec in named.items():
+            if isinstance(spec, pd.NamedAgg):
+                column, func = spec.column, spec.aggfunc
+            elif self._series and not isinstance(spec, tuple):
+                column, func = self._columns[0], spec
+            else:
+                column, func = spec
+            self._frame._core.project([column])
+            aggs.append((column, _agg_name(func), out, 1))
+        return _GroupedFrame(self._core_of(aggs), self._as_index)
 
 
-class SeriesGroupBy:
+class SeriesGroupBy(DataFrameGroupBy):
     """``df.groupby(by)[col]``: aggregations return a Series named ``col``."""
-
-    def __init__(self, parent: DataFrameGroupBy, columns: list[str]) -> None:
-        self._parent = parent
-        self._columns = columns
-
-    def _agg(self, op: str) -> _GroupedResult:
-        result = self._parent._agg(op, True, self._columns)
-        return result
-
-    def sum(self, **kwargs: Any) -> _GroupedResult:
-        """Sum per group."""
-        return self._agg("sum")
-
-    def mean(self, **kwargs: Any) -> _GroupedResult:
-        """Mean per group."""
-        return self._agg("mean")
-
-    def count(self, **kwargs: Any) -> _GroupedResult:
-        """Non-missing values per group."""
-        return self._agg("count")
-
-    def min(self, **kwargs: Any) -> _GroupedResult:
-        """Smallest value per group."""
-        return self._agg("min")
-
-    def max(self, **kwargs: Any) -> _GroupedResult:
-        """Largest value per group."""
-        return self._agg("max")
-
-    def size(self, **kwargs: Any) -> _GroupedResult:
-        """Rows per group."""
-        return self._agg("size")

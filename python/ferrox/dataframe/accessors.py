@@ -1,0 +1,187 @@
+"""``Series.str`` and ``Series.dt``: pandas' string and datetime methods,
+each one column expression in Rust (``src/frame/strings.rs``,
+``src/frame/temporal.rs``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ferrox.dataframe.series import Series
+
+
+class StringMethods:
+    """``s.str``: vectorized string methods with pandas' results."""
+
+    def __init__(self, series: Series) -> None:
+        if series.dtype.kind not in "OU" and not isinstance(series.dtype, pd.StringDtype):
+            raise AttributeError("Can only use .str accessor with string values!")
+        self._s = series
+
+    def _call(self, method: str, **kwargs: Any) -> Series:
+        return self._s._with_core(self._s._core.str_method(method, **kwargs))
+
+    def contains(self, pat: str, case: bool = True, regex: bool = True, na: Any = None) -> Series:
+        """Whether each string contains ``pat`` (a regular expression by default)."""
+        if not case:
+            pat = f"(?i){pat}" if regex else pat
+            if not regex:
+                return self.lower().str.contains(pat.lower(), regex=False)
+        return self._call("contains", pat=pat, flag=regex)
+
+    def startswith(self, pat: str) -> Series:
+        """Whether each string starts with ``pat``."""
+        return self._call("startswith", pat=pat)
+
+    def endswith(self, pat: str) -> Series:
+        """Whether each string ends with ``pat``."""
+        return self._call("endswith", pat=pat)
+
+    def lower(self) -> Series:
+        """Lower-cased strings."""
+        return self._call("lower")
+
+    def upper(self) -> Series:
+        """Upper-cased strings."""
+        return self._call("upper")
+
+    def len(self) -> Series:
+        """Length of each string, in characters."""
+        return self._call("len")
+
+    def strip(self, to_strip: str | None = None) -> Series:
+        """Strings without leading and trailing whitespace (or ``to_strip``)."""
+        return self._call("strip", pat=to_strip)
+
+    def lstrip(self, to_strip: str | None = None) -> Series:
+        """Strings without leading whitespace (or ``to_strip``)."""
+        return self._call("lstrip", pat=to_strip)
+
+    def rstrip(self, to_strip: str | None = None) -> Series:
+        """Strings without trailing whitespace (or ``to_strip``)."""
+        return self._call("rstrip", pat=to_strip)
+
+    def replace(self, pat: str, repl: str, regex: bool = False) -> Series:
+        """Every occurrence of ``pat`` replaced by ``repl``."""
+        if not isinstance(repl, str):
+            raise TypeError("repl must be a string or callable")
+        return self._call("replace", pat=pat, repl=repl, flag=regex)
+
+    def slice(self, start: int | None = None, stop: int | None = None) -> Series:
+        """Substrings ``[start:stop]``."""
+        return self._call("slice", start=start or 0, stop=stop)
+
+    def __getitem__(self, key: Any) -> Series:
+        if isinstance(key, slice) and key.step in (None, 1):
+            return self.slice(key.start, key.stop)
+        if isinstance(key, int):
+            return self.slice(key, key + 1 if key != -1 else None)
+        raise NotImplementedError("str[...] supports integers and slices without a step")
+
+    def split(self, pat: str | None = None, n: int = -1, expand: bool = False) -> Any:
+        """Pieces of each string around ``pat``: ``.str.split(pat).str[i]`` and
+        ``expand=True`` with ``n`` are supported."""
+        return _Split(self._s, pat or "", n, expand)
+
+
+class _Split:
+    """``s.str.split(pat)``: index it (``.str[i]``) or expand it."""
+
+    def __init__(self, s: Series, pat: str, n: int, expand: bool) -> None:
+        self._s, self._pat, self._n, self._expand = s, pat, n, expand
+        if expand:
+            raise NotImplementedError("str.split(expand=True) is not supported yet")
+
+    @property
+    def str(self) -> _Split:
+        return self
+
+    def __getitem__(self, i: int) -> Series:
+        core = self._s._core.str_method("split_get", pat=self._pat, start=int(i))
+        return self._s._with_core(core)
+
+    def get(self, i: int) -> Series:
+        """The ``i``-th piece."""
+        return self[i]
+
+
+class DatetimeMethods:
+    """``s.dt``: datetime fields and rounding with pandas' results."""
+
+    def __init__(self, series: Series) -> None:
+        if series.dtype.kind != "M" and str(series.dtype) != "object":
+            raise AttributeError("Can only use .dt accessor with datetimelike values")
+        self._s = series
+
+    def _field(self, name: str) -> Series:
+        return self._s._with_core(self._s._core.dt_method(name))
+
+    @property
+    def year(self) -> Series:
+        """The year."""
+        return self._field("year")
+
+    @property
+    def month(self) -> Series:
+        """The month (1–12)."""
+        return self._field("month")
+
+    @property
+    def day(self) -> Series:
+        """The day of the month."""
+        return self._field("day")
+
+    @property
+    def hour(self) -> Series:
+        """The hour."""
+        return self._field("hour")
+
+    @property
+    def minute(self) -> Series:
+        """The minute."""
+        return self._field("minute")
+
+    @property
+    def second(self) -> Series:
+        """The second."""
+        return self._field("second")
+
+    @property
+    def quarter(self) -> Series:
+        """The quarter (1–4)."""
+        return self._field("quarter")
+
+    @property
+    def dayofweek(self) -> Series:
+        """The day of the week, Monday = 0."""
+        return self._field("dayofweek")
+
+    day_of_week = dayofweek
+    weekday = dayofweek
+
+    @property
+    def dayofyear(self) -> Series:
+        """The day of the year."""
+        return self._field("dayofyear")
+
+    day_of_year = dayofyear
+
+    @property
+    def date(self) -> Series:
+        """The calendar dates (``datetime.date`` objects, as pandas)."""
+        return self._field("date")
+
+    def normalize(self) -> Series:
+        """Midnight of each day."""
+        return self._field("normalize")
+
+    def floor(self, freq: str) -> Series:
+        """Rounded down to a multiple of ``freq`` (a fixed frequency)."""
+        offset = pd.tseries.frequencies.to_offset(freq)
+        try:
+            nanos = offset.nanos  # type: ignore[union-attr]
+        except ValueError:
+            raise ValueError(f"{freq} is a non-fixed frequency") from None
+        return self._s._with_core(self._s._core.dt_method("floor", nanos))

@@ -1,0 +1,480 @@
+"""``DataFrame``: a lazy, partitioned ``pandas.DataFrame``, a thin name
+over ``FrameCore`` (``src/python/frame.rs``).
+
+Every method builds a new expression in Rust (columns are checked now, so an
+unknown column raises ``KeyError`` before anything runs). Frame-wide methods
+(``fillna``, ``isna``, ``df + 1``, …) apply the series method to each column
+and combine the columns again: one select, fused into one task per
+partition.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ferrox import _core
+from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
+from ferrox.dataframe.series import Series, _dtype_name, operand
+
+if TYPE_CHECKING:
+    from ferrox.dataframe.groupby import DataFrameGroupBy
+
+
+def _columns(key: Any) -> list[str]:
+    return [str(k) for k in key]
+
+
+class DataFrame(_Frame):
+    """A lazy, partitioned ``pandas.DataFrame``.
+
+    Examples
+    --------
+    >>> import os, tempfile, pandas as pd, ferrox.dataframe as dd
+    >>> tmp = tempfile.mkdtemp()
+    >>> pd.DataFrame({"k": ["a", "b", "a"], "v": [1, 2, 3]}).to_csv(
+    ...     os.path.join(tmp, "x.csv"), index=False)
+    >>> df = dd.read_csv(os.path.join(tmp, "*.csv"))
+    >>> df.columns.tolist(), df.npartitions
+    (['k', 'v'], 1)
+    >>> df.groupby("k")["v"].sum().compute()
+    k
+    a    4
+    b    2
+    Name: v, dtype: int64
+    """
+
+    # --- structure -----------------------------------------------------------
+
+    @property
+    def columns(self) -> pd.Index:
+        """Column labels."""
+        return pd.Index(self._core.columns())
+
+    @columns.setter
+    def columns(self, labels: Any) -> None:
+        labels = [str(c) for c in labels]
+        old = self._core.columns()
+        if len(labels) != len(old):
+            raise ValueError(
+                f"Length mismatch: Expected axis has {len(old)} elements, new values have "
+                f"{len(labels)} elements"
+            )
+        self._core = self._core.rename(list(zip(old, labels, strict=True)))
+
+    @property
+    def dtypes(self) -> pd.Series:
+        """The columns' pandas dtypes."""
+        return pd.Series(
+            [pandas_dtype(d) for d in self._core.dtypes()],
+            index=self._core.columns(),
+            dtype=object,
+        )
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions (2)."""
+        return 2
+
+    @property
+    def shape(self) -> tuple[Scalar, int]:
+        """(rows, columns): the number of rows is computed lazily, as in Dask."""
+        from ferrox.delayed import delayed
+
+        return (delayed(len)(self), len(self._core.columns()))  # type: ignore[return-value]
+
+    @property
+    def size(self) -> Any:
+        """Number of values (rows × columns), lazily."""
+        from ferrox.delayed import delayed
+
+        ncols = len(self._core.columns())
+        return delayed(lambda n: n * ncols)(delayed(len)(self))
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, Series):
+            return DataFrame(self._core.filter(key._core))
+        if isinstance(key, list | pd.Index | tuple) and not isinstance(key, str):
+            return DataFrame(self._core.project(_columns(key)))
+        if isinstance(key, str):
+            return Series(self._core.project([key]))
+        if isinstance(key, slice) and key == slice(None):
+            return self
+        raise NotImplementedError(f"indexing a DataFrame with {type(key).__name__}")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(key, list):
+            if not isinstance(value, DataFrame):
+                raise NotImplementedError("assigning several columns needs a DataFrame")
+            new = self.assign(**{str(k): value[c] for k, c in zip(key, value.columns)})
+        else:
+            new = self.assign(**{str(key): value})
+        self._core = new._core
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_") and name in self._core.columns():
+            return self[name]
+        raise AttributeError(f"'DataFrame' object has no attribute '{name}'")
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *(c for c in self._core.columns() if c.isidentifier())})
+
+    def __iter__(self) -> Any:
+        return iter(self._core.columns())
+
+    def _column_list(self) -> list[Series]:
+        return [self[c] for c in self._core.columns()]
+
+    def _from_series(self, series: dict[str, Series]) -> DataFrame:
+        """A frame of the given columns (series over the same rows)."""
+        return DataFrame(_core.FrameCore.combine([(n, s._core) for n, s in series.items()]))
+
+    def _map_columns(self, f: Callable[[Series], Series]) -> DataFrame:
+        return self._from_series({c: f(self[c]) for c in self._core.columns()})
+
+    # --- column editing ------------------------------------------------------
+
+    def assign(self, **kwargs: Any) -> DataFrame:
+        """New columns (series over the same rows, scalars, or callables of
+        the frame), added after the existing ones or replacing them."""
+        out = self
+        for name, value in kwargs.items():
+            if callable(value) and not isinstance(value, _Frame):
+                value = value(out)
+            columns = {c: out[c] for c in out._core.columns()}
+            if isinstance(value, Series):
+                columns[name] = value
+            elif isinstance(value, DataFrame):
+                raise TypeError("Cannot assign a DataFrame to a single column")
+            elif isinstance(value, list | np.ndarray | pd.Series | pd.Index):
+                raise NotImplementedError(
+                    f"assigning a {type(value).__name__} to a column is not supported; "
+                    "use a ferrox Series over the same rows"
+                )
+            else:
+                base = next(iter(columns.values()), None)
+                if base is None:
+                    raise ValueError("cannot assign a scalar to a frame without columns")
+                # A scalar broadcast over the rows: 0 * column + value keeps the rows.
+                columns[name] = _broadcast(base, value)
+            out = out._from_series(columns)
+        return out
+
+    def drop(
+        self,
+        labels: Any = None,
+        axis: int | str = 0,
+        columns: Any = None,
+        errors: str = "raise",
+    ) -> DataFrame:
+        """The frame without the given columns."""
+        if columns is None:
+            if axis not in (1, "columns"):
+                raise NotImplementedError("drop only supports dropping columns (axis=1)")
+            columns = labels
+        drop = [columns] if isinstance(columns, str) else list(columns)
+        have = self._core.columns()
+        missing = [c for c in drop if c not in have]
+        if missing and errors == "raise":
+            raise KeyError(f"{missing} not found in axis")
+        return DataFrame(self._core.project([c for c in have if c not in drop]))
+
+    def rename(self, columns: Any = None, **kwargs: Any) -> DataFrame:
+        """Columns renamed by a mapping or a function."""
+        if kwargs.get("index") is not None:
+            raise NotImplementedError("rename(index=...) is not supported yet")
+        if columns is None:
+            return self
+        old = self._core.columns()
+        if callable(columns):
+            pairs = [(c, str(columns(c))) for c in old]
+        else:
+            pairs = [(c, str(columns[c])) for c in old if c in columns]
+        return DataFrame(self._core.rename(pairs))
+
+    def astype(self, dtype: Any) -> DataFrame:
+        """Columns cast to ``dtype`` (one dtype, or a dict by column)."""
+        if isinstance(dtype, dict):
+            for c in dtype:
+                if c not in self._core.columns():
+                    raise KeyError(
+                        "Only a column name can be used for the key in a dtype mappings argument. "
+                        f"'{c}' not found in columns."
+                    )
+            return self._map_columns(lambda s: s.astype(dtype[s.name]) if s.name in dtype else s)
+        _dtype_name(dtype)
+        return self._map_columns(lambda s: s.astype(dtype))
+
+    def fillna(self, value: Any = None) -> DataFrame:
+        """Missing values replaced by ``value`` (a scalar, or a dict by column)."""
+        if value is None:
+            raise ValueError("Must specify a fill 'value' or 'method'.")
+        if isinstance(value, dict):
+            return self._map_columns(lambda s: s.fillna(value[s.name]) if s.name in value else s)
+        return self._map_columns(lambda s: _fill_compatible(s, value))
+
+    def dropna(self, how: str = "any", subset: Any = None, thresh: int | None = None) -> DataFrame:
+        """Rows without missing values (``how="all"``: not entirely missing)."""
+        if how not in ("any", "all"):
+            raise ValueError(f"invalid how option: {how}")
+        cols = (
+            self._core.columns()
+            if subset is None
+            else _columns([subset] if isinstance(subset, str) else subset)
+        )
+        for c in cols:
+            if c not in self._core.columns():
+                raise KeyError([c])
+        present = [self[c].notna() for c in cols]
+        if not present:
+            return self
+        if thresh is not None:
+            raise NotImplementedError("dropna(thresh=...) is not supported yet")
+        mask = present[0]
+        for p in present[1:]:
+            mask = (mask & p) if how == "any" else (mask | p)
+        return self[mask]
+
+    def isna(self) -> DataFrame:
+        """Whether each value is missing."""
+        return self._map_columns(Series.isna)
+
+    isnull = isna
+
+    def notna(self) -> DataFrame:
+        """Whether each value is present."""
+        return self._map_columns(Series.notna)
+
+    notnull = notna
+
+    def isin(self, values: Any) -> DataFrame:
+        """Whether each value is in ``values`` (a list, or a dict by column)."""
+        if isinstance(values, dict):
+            return self._map_columns(
+                lambda s: s.isin(values[s.name]) if s.name in values else s.isin([])
+            )
+        return self._map_columns(lambda s: s.isin(values))
+
+    def abs(self) -> DataFrame:
+        """Absolute values."""
+        return self._map_columns(Series.abs)
+
+    def round(self, decimals: int = 0) -> DataFrame:
+        """Values rounded to ``decimals`` (numeric columns)."""
+        return self._map_columns(lambda s: s.round(decimals) if s.dtype.kind in "biuf" else s)
+
+    def clip(self, lower: Any = None, upper: Any = None) -> DataFrame:
+        """Values limited to ``[lower, upper]``."""
+        return self._map_columns(lambda s: s.clip(lower, upper))
+
+    def where(self, cond: Any, other: Any = np.nan) -> DataFrame:
+        """Values where ``cond`` (a boolean frame or series) holds, ``other``
+        elsewhere."""
+        if isinstance(cond, DataFrame):
+            return self._map_columns(lambda s: s.where(cond[s.name], other))
+        return self._map_columns(lambda s: s.where(cond, other))
+
+    def mask(self, cond: Any, other: Any = np.nan) -> DataFrame:
+        """Values where ``cond`` does not hold, ``other`` elsewhere."""
+        return self.where(~cond, other)
+
+    def __invert__(self) -> DataFrame:
+        return self._map_columns(Series.__invert__)
+
+    # --- operators -----------------------------------------------------------
+
+    def _binary(self, op: str, other: Any, reflected: bool = False) -> DataFrame:
+        if isinstance(other, DataFrame):
+            left, right = self._core.columns(), other._core.columns()
+            if left != right:
+                raise NotImplementedError("operations between frames need the same columns")
+            return self._from_series({c: self[c]._binary(op, other[c], reflected) for c in left})
+        if isinstance(other, Series):
+            raise NotImplementedError("operations between a DataFrame and a Series")
+        return self._map_columns(lambda s: s._binary(op, other, reflected))
+
+    def __add__(self, other: Any) -> DataFrame:
+        return self._binary("add", other)
+
+    def __radd__(self, other: Any) -> DataFrame:
+        return self._binary("add", other, True)
+
+    def __sub__(self, other: Any) -> DataFrame:
+        return self._binary("sub", other)
+
+    def __rsub__(self, other: Any) -> DataFrame:
+        return self._binary("sub", other, True)
+
+    def __mul__(self, other: Any) -> DataFrame:
+        return self._binary("mul", other)
+
+    def __rmul__(self, other: Any) -> DataFrame:
+        return self._binary("mul", other, True)
+
+    def __truediv__(self, other: Any) -> DataFrame:
+        return self._binary("truediv", other)
+
+    def __rtruediv__(self, other: Any) -> DataFrame:
+        return self._binary("truediv", other, True)
+
+    def __floordiv__(self, other: Any) -> DataFrame:
+        return self._binary("floordiv", other)
+
+    def __mod__(self, other: Any) -> DataFrame:
+        return self._binary("mod", other)
+
+    def __pow__(self, other: Any) -> DataFrame:
+        return self._binary("pow", other)
+
+    def __eq__(self, other: Any) -> DataFrame:  # type: ignore[override]
+        return self._binary("eq", other)
+
+    def __ne__(self, other: Any) -> DataFrame:  # type: ignore[override]
+        return self._binary("ne", other)
+
+    def __lt__(self, other: Any) -> DataFrame:
+        return self._binary("lt", other)
+
+    def __le__(self, other: Any) -> DataFrame:
+        return self._binary("le", other)
+
+    def __gt__(self, other: Any) -> DataFrame:
+        return self._binary("gt", other)
+
+    def __ge__(self, other: Any) -> DataFrame:
+        return self._binary("ge", other)
+
+    def __neg__(self) -> DataFrame:
+        return self._map_columns(Series.__neg__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # --- reductions ----------------------------------------------------------
+
+    def _reduce(self, op: str, numeric_only: bool = False, ddof: int = 1, **kwargs: Any) -> Series:
+        if kwargs.get("axis") not in (None, 0, "index"):
+            raise NotImplementedError(f"{op}(axis=1) is not supported yet")
+        if not kwargs.get("skipna", True):
+            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        cols = self._core.columns()
+        if numeric_only:
+            cols = [c for c, d in zip(cols, self._core.dtypes()) if d in _NUMERIC]
+        aggs = [(c, op, c, ddof) for c in cols]
+        return _Reduced(self._core.project(cols).groupby([], aggs))
+
+    def sum(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Sum of each column."""
+        return self._reduce("sum", numeric_only, **kwargs)
+
+    def prod(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Product of each column."""
+        return self._reduce("prod", numeric_only, **kwargs)
+
+    def mean(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Mean of each column."""
+        return self._reduce("mean", numeric_only, **kwargs)
+
+    def count(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Non-missing values in each column."""
+        return self._reduce("count", numeric_only, **kwargs)
+
+    def min(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Smallest value of each column."""
+        return self._reduce("min", numeric_only, **kwargs)
+
+    def max(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Largest value of each column."""
+        return self._reduce("max", numeric_only, **kwargs)
+
+    def std(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Standard deviation of each column."""
+        return self._reduce("std", numeric_only, ddof=ddof, **kwargs)
+
+    def var(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Series:
+        """Variance of each column."""
+        return self._reduce("var", numeric_only, ddof=ddof, **kwargs)
+
+    def any(self, **kwargs: Any) -> Series:
+        """Whether any value of each column is true."""
+        return self._reduce("any", **kwargs)
+
+    def all(self, **kwargs: Any) -> Series:
+        """Whether every value of each column is true."""
+        return self._reduce("all", **kwargs)
+
+    def nunique(self) -> Series:
+        """Number of distinct values in each column."""
+        return self._reduce("nunique")
+
+    # --- grouping ------------------------------------------------------------
+
+    def groupby(
+        self, by: Any, sort: bool = True, dropna: bool = True, **kwargs: Any
+    ) -> DataFrameGroupBy:
+        """Group rows by one or several columns (pandas' defaults: sorted keys,
+        rows with a missing key dropped)."""
+        from ferrox.dataframe.groupby import DataFrameGroupBy
+
+        return DataFrameGroupBy(self, by, sort=sort, dropna=dropna, **kwargs)
+
+    # --- reprs ---------------------------------------------------------------
+
+    def _structure(self) -> pd.DataFrame:
+        """Dask's structure table: dtypes, then one ``...`` row per partition."""
+        columns = self._core.columns()
+        rows = [self._core.dtypes(), *(["..."] * len(columns) for _ in range(self.npartitions))]
+        index = pd.Index([""] * len(rows), name=f"npartitions={self.npartitions}")
+        return pd.DataFrame(rows, columns=columns, index=index)
+
+    def _footer(self) -> str:
+        return f"ferrox Name: {self._name.rsplit('-', 1)[0]}, {self.npartitions} partitions"
+
+    def __repr__(self) -> str:
+        """Structure and dtypes, without computing (Dask's layout)."""
+        table = self._structure().to_string()
+        return f"ferrox DataFrame Structure:\n{table}\n{self._footer()}"
+
+    def _repr_html_(self) -> str:
+        """The same structure as an HTML table, for Jupyter."""
+        table = self._structure().to_html()
+        return (
+            f"<div><strong>ferrox DataFrame Structure:</strong></div>\n{table}\n"
+            f"<div>{html.escape(self._footer())}</div>"
+        )
+
+
+_NUMERIC = {"bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64"}
+
+
+class _Reduced(Series):
+    """A frame reduction: one row of per-column results, as a Series indexed
+    by the column names."""
+
+    def __init__(self, core: _core.FrameCore, name: Hashable = None) -> None:
+        super().__init__(core, name)
+
+    def _with_core(self, core: _core.FrameCore) -> Series:
+        return _Reduced(core, self.name)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        if len(frame.columns) == 0:
+            return pd.Series([], dtype=np.float64, name=self.name)
+        out = frame.iloc[0]
+        out.name = self.name
+        return out
+
+
+def _broadcast(base: Series, value: Any) -> Series:
+    """A series over ``base``'s rows holding ``value`` everywhere."""
+    return Series(base._core.literal(operand(value)))
+
+
+def _fill_compatible(s: Series, value: Any) -> Series:
+    """``fillna(value)`` where the value fits the column (pandas leaves a
+    string column alone when filled with a number only if it has no
+    missing values; ferrox fills every column)."""
+    return s.fillna(value)

@@ -1,0 +1,463 @@
+"""``Series``: a lazy, partitioned ``pandas.Series`` — a one-column frame
+expression (``src/frame/expr.rs``). Operators and methods build column
+expressions in Rust; several series over the same rows fuse into one task
+per partition.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ferrox import _core
+from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
+
+if TYPE_CHECKING:
+    from ferrox.dataframe.accessors import DatetimeMethods, StringMethods
+    from ferrox.dataframe.frame import DataFrame
+
+_NO_NAME = object()
+
+#: Python operator names and the core's.
+BINARY = {
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "truediv": "truediv",
+    "floordiv": "floordiv",
+    "mod": "mod",
+    "pow": "pow",
+    "eq": "eq",
+    "ne": "ne",
+    "lt": "lt",
+    "le": "le",
+    "gt": "gt",
+    "ge": "ge",
+    "and": "and",
+    "or": "or",
+    "xor": "xor",
+}
+
+#: Operators whose reflected form is the same operator (``a == b`` is ``b == a``).
+_REFLECTED_COMPARISON = {"eq": "eq", "ne": "ne", "lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+
+
+def operand(other: Any) -> Any:
+    """An operand as the core takes it: a ``FrameCore`` or a Python scalar."""
+    if isinstance(other, _Frame):
+        return other._core
+    if isinstance(other, np.generic):
+        return other.item()
+    if isinstance(other, pd.Timestamp):
+        return other.to_pydatetime()
+    return other
+
+
+def _result_name(a: Any, b: Any) -> Any:
+    """pandas' name of ``a <op> b``: kept if ``b`` is a scalar or has the same name."""
+    if isinstance(b, Series):
+        return a.name if a.name == b.name else None
+    return a.name
+
+
+class Series(_Frame):
+    """A lazy, partitioned ``pandas.Series``.
+
+    Examples
+    --------
+    >>> import pandas as pd, ferrox.dataframe as dd
+    >>> s = dd.from_pandas(pd.Series([1, 2, 3], name="x"), npartitions=2)
+    >>> (s * 2).sum().compute()
+    np.int64(12)
+    """
+
+    def __init__(self, core: _core.FrameCore, name: Any = _NO_NAME) -> None:
+        super().__init__(core)
+        self._series_name = core.columns()[0] if name is _NO_NAME else name
+
+    def _with_core(self, core: _core.FrameCore) -> Series:
+        return Series(core, self._series_name)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        out = frame.iloc[:, 0]
+        out.name = self._series_name
+        return out
+
+    # --- structure -----------------------------------------------------------
+
+    @property
+    def name(self) -> Any:
+        """The series' name."""
+        return self._series_name
+
+    @name.setter
+    def name(self, value: Any) -> None:
+        self._series_name = value
+
+    @property
+    def dtype(self) -> Any:
+        """The pandas dtype."""
+        return pandas_dtype(self._core.dtypes()[0])
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions (1)."""
+        return 1
+
+    def rename(self, index: Any) -> Series:
+        """The same series under another name."""
+        return Series(self._core, index)
+
+    def to_frame(self, name: Any = None) -> DataFrame:
+        """A one-column DataFrame."""
+        from ferrox.dataframe.frame import DataFrame
+
+        name = self._series_name if name is None else name
+        column = "0" if name is None else str(name)
+        return DataFrame(self._core.rename([(self._core.columns()[0], column)]))
+
+    def __repr__(self) -> str:
+        """Structure and dtype, without computing (Dask's layout)."""
+        rows = [self._core.dtypes()[0], *(["..."] * self.npartitions)]
+        index = pd.Index([""] * len(rows), name=f"npartitions={self.npartitions}")
+        table = pd.Series(rows, index=index, name=self.name).to_string(name=False)
+        name = self._name.rsplit("-", 1)[0]
+        return (
+            f"ferrox Series Structure:\n{table}\nferrox Name: {name}, {self.npartitions} partitions"
+        )
+
+    # --- operators -----------------------------------------------------------
+
+    def _binary(self, op: str, other: Any, reflected: bool = False) -> Series:
+        if isinstance(other, list | tuple | np.ndarray | pd.Series):
+            raise NotImplementedError(
+                f"operations between a Series and a {type(other).__name__} are not supported"
+            )
+        core = self._core.binary(BINARY[op], operand(other), reflected)
+        return Series(core, _result_name(self, other))
+
+    def __add__(self, other: Any) -> Series:
+        return self._binary("add", other)
+
+    def __radd__(self, other: Any) -> Series:
+        return self._binary("add", other, True)
+
+    def __sub__(self, other: Any) -> Series:
+        return self._binary("sub", other)
+
+    def __rsub__(self, other: Any) -> Series:
+        return self._binary("sub", other, True)
+
+    def __mul__(self, other: Any) -> Series:
+        return self._binary("mul", other)
+
+    def __rmul__(self, other: Any) -> Series:
+        return self._binary("mul", other, True)
+
+    def __truediv__(self, other: Any) -> Series:
+        return self._binary("truediv", other)
+
+    def __rtruediv__(self, other: Any) -> Series:
+        return self._binary("truediv", other, True)
+
+    def __floordiv__(self, other: Any) -> Series:
+        return self._binary("floordiv", other)
+
+    def __rfloordiv__(self, other: Any) -> Series:
+        return self._binary("floordiv", other, True)
+
+    def __mod__(self, other: Any) -> Series:
+        return self._binary("mod", other)
+
+    def __rmod__(self, other: Any) -> Series:
+        return self._binary("mod", other, True)
+
+    def __pow__(self, other: Any) -> Series:
+        return self._binary("pow", other)
+
+    def __rpow__(self, other: Any) -> Series:
+        return self._binary("pow", other, True)
+
+    def __eq__(self, other: Any) -> Series:  # type: ignore[override]
+        return self._binary("eq", other)
+
+    def __ne__(self, other: Any) -> Series:  # type: ignore[override]
+        return self._binary("ne", other)
+
+    def __lt__(self, other: Any) -> Series:
+        return self._binary("lt", other)
+
+    def __le__(self, other: Any) -> Series:
+        return self._binary("le", other)
+
+    def __gt__(self, other: Any) -> Series:
+        return self._binary("gt", other)
+
+    def __ge__(self, other: Any) -> Series:
+        return self._binary("ge", other)
+
+    def __and__(self, other: Any) -> Series:
+        return self._binary("and", other)
+
+    def __rand__(self, other: Any) -> Series:
+        return self._binary("and", other, True)
+
+    def __or__(self, other: Any) -> Series:
+        return self._binary("or", other)
+
+    def __ror__(self, other: Any) -> Series:
+        return self._binary("or", other, True)
+
+    def __xor__(self, other: Any) -> Series:
+        return self._binary("xor", other)
+
+    def __rxor__(self, other: Any) -> Series:
+        return self._binary("xor", other, True)
+
+    def __neg__(self) -> Series:
+        return self._with_core(self._core.unary("neg"))
+
+    def __invert__(self) -> Series:
+        return self._with_core(self._core.unary("invert"))
+
+    def __abs__(self) -> Series:
+        return self.abs()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        raise ValueError(
+            "The truth value of a Series is ambiguous. Use a.empty, a.bool(), a.item(), "
+            "a.any() or a.all()."
+        )
+
+    def add(self, other: Any) -> Series:
+        """``self + other``."""
+        return self + other
+
+    def sub(self, other: Any) -> Series:
+        """``self - other``."""
+        return self - other
+
+    def mul(self, other: Any) -> Series:
+        """``self * other``."""
+        return self * other
+
+    def div(self, other: Any) -> Series:
+        """``self / other``."""
+        return self / other
+
+    truediv = div
+
+    def eq(self, other: Any) -> Series:
+        """``self == other``."""
+        return self == other
+
+    def ne(self, other: Any) -> Series:
+        """``self != other``."""
+        return self != other
+
+    def lt(self, other: Any) -> Series:
+        """``self < other``."""
+        return self < other
+
+    def le(self, other: Any) -> Series:
+        """``self <= other``."""
+        return self <= other
+
+    def gt(self, other: Any) -> Series:
+        """``self > other``."""
+        return self > other
+
+    def ge(self, other: Any) -> Series:
+        """``self >= other``."""
+        return self >= other
+
+    # --- element-wise methods ------------------------------------------------
+
+    def abs(self) -> Series:
+        """Absolute values."""
+        return self._with_core(self._core.unary("abs"))
+
+    def isna(self) -> Series:
+        """Whether each value is missing."""
+        return self._with_core(self._core.unary("isna"))
+
+    isnull = isna
+
+    def notna(self) -> Series:
+        """Whether each value is present."""
+        return self._with_core(self._core.unary("notna"))
+
+    notnull = notna
+
+    def fillna(self, value: Any = None) -> Series:
+        """Missing values replaced by ``value`` (a scalar or a series over the
+        same rows)."""
+        if value is None:
+            raise ValueError("Must specify a fill 'value' or 'method'.")
+        return self._with_core(self._core.fillna(operand(value)))
+
+    def isin(self, values: Any) -> Series:
+        """Whether each value is one of ``values``."""
+        if isinstance(values, str) or not hasattr(values, "__iter__"):
+            raise TypeError(
+                "only list-like objects are allowed to be passed to isin(), "
+                f"you passed a `{type(values).__name__}`"
+            )
+        values = list(values)
+        arr = pa.array(values) if values else pa.array([], pa.null())
+        return self._with_core(self._core.isin(arr))
+
+    def between(self, left: Any, right: Any, inclusive: str = "both") -> Series:
+        """Whether each value is between ``left`` and ``right``."""
+        return self._with_core(self._core.between(operand(left), operand(right), inclusive))
+
+    def clip(self, lower: Any = None, upper: Any = None) -> Series:
+        """Values limited to ``[lower, upper]``."""
+        return self._with_core(self._core.clip(operand(lower), operand(upper)))
+
+    def round(self, decimals: int = 0) -> Series:
+        """Values rounded to ``decimals`` (half to even, as NumPy)."""
+        return self._with_core(self._core.round(int(decimals)))
+
+    def astype(self, dtype: Any) -> Series:
+        """Values cast to ``dtype``."""
+        return self._with_core(self._core.astype(_dtype_name(dtype)))
+
+    def where(self, cond: Series, other: Any = np.nan) -> Series:
+        """Values where ``cond`` holds, ``other`` elsewhere."""
+        other = None if other is np.nan else operand(other)
+        return self._with_core(self._core.where_(cond._core, other))
+
+    def mask(self, cond: Series, other: Any = np.nan) -> Series:
+        """Values where ``cond`` does not hold, ``other`` elsewhere."""
+        return self.where(~cond, other)
+
+    # --- reductions ----------------------------------------------------------
+
+    def _reduce(self, op: str, ddof: int = 1, skipna: bool = True, **kwargs: Any) -> Scalar:
+        if not skipna:
+            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        unsupported = [k for k, v in kwargs.items() if v is not None]
+        if unsupported:
+            raise NotImplementedError(f"{op}({', '.join(unsupported)}=...) is not supported yet")
+        column = self._core.columns()[0]
+        return Scalar(self._core.groupby([], [(column, op, column, ddof)]))
+
+    def sum(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Sum of the values (missing values skipped)."""
+        return self._reduce("sum", skipna=skipna, **kwargs)
+
+    def prod(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Product of the values."""
+        return self._reduce("prod", skipna=skipna, **kwargs)
+
+    product = prod
+
+    def mean(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Mean of the values."""
+        return self._reduce("mean", skipna=skipna, **kwargs)
+
+    def count(self) -> Scalar:
+        """Number of non-missing values."""
+        return self._reduce("count")
+
+    def min(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Smallest value."""
+        return self._reduce("min", skipna=skipna, **kwargs)
+
+    def max(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Largest value."""
+        return self._reduce("max", skipna=skipna, **kwargs)
+
+    def std(self, ddof: int = 1, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Standard deviation (``ddof`` delta degrees of freedom)."""
+        return self._reduce("std", ddof=ddof, skipna=skipna, **kwargs)
+
+    def var(self, ddof: int = 1, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Variance (``ddof`` delta degrees of freedom)."""
+        return self._reduce("var", ddof=ddof, skipna=skipna, **kwargs)
+
+    def any(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Whether any value is true."""
+        return self._reduce("any", skipna=skipna, **kwargs)
+
+    def all(self, skipna: bool = True, **kwargs: Any) -> Scalar:
+        """Whether every value is true."""
+        return self._reduce("all", skipna=skipna, **kwargs)
+
+    def nunique(self, dropna: bool = True) -> Scalar:
+        """Number of distinct values."""
+        if not dropna:
+            raise NotImplementedError("nunique(dropna=False) is not supported yet")
+        return self._reduce("nunique")
+
+    def median(self, skipna: bool = True) -> Scalar:
+        """Median (exact: the values are gathered)."""
+        return self._reduce("median", skipna=skipna)
+
+    def value_counts(
+        self, sort: bool = True, ascending: bool = False, dropna: bool = True
+    ) -> Series:
+        """How often each distinct value occurs, most frequent first."""
+        if not dropna:
+            raise NotImplementedError("value_counts(dropna=False) is not supported yet")
+        column = self._core.columns()[0]
+        core = self._core.groupby([column], [(column, "size", "count", 1)])
+        return _ValueCounts(core, "count", sort, ascending, self._series_name)
+
+    # --- accessors -----------------------------------------------------------
+
+    @property
+    def str(self) -> StringMethods:
+        """String methods (``s.str.lower()``, …)."""
+        from ferrox.dataframe.accessors import StringMethods
+
+        return StringMethods(self)
+
+    @property
+    def dt(self) -> DatetimeMethods:
+        """Datetime fields and methods (``s.dt.year``, …)."""
+        from ferrox.dataframe.accessors import DatetimeMethods
+
+        return DatetimeMethods(self)
+
+
+class _ValueCounts(Series):
+    """``value_counts``: counts sorted by frequency (stable: ties by value)."""
+
+    def __init__(
+        self, core: _core.FrameCore, name: Any, sort: bool, ascending: bool, index_name: Any
+    ) -> None:
+        super().__init__(core, name)
+        self._sort = sort
+        self._ascending = ascending
+        self._index_name = index_name
+
+    def _with_core(self, core: _core.FrameCore) -> Series:
+        return _ValueCounts(core, self.name, self._sort, self._ascending, self._index_name)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        out = super()._finalize(frame)
+        out.index.name = self._index_name
+        if self._sort:
+            out = out.sort_values(ascending=self._ascending, kind="stable")
+        return out
+
+
+def _dtype_name(dtype: Any) -> str:
+    """The core's name for a NumPy / pandas dtype (or dtype name)."""
+    if dtype is str or (isinstance(dtype, str) and dtype in ("str", "string")):
+        return "str"
+    if isinstance(dtype, pd.StringDtype):
+        return "str"
+    if dtype is object:
+        return "str"
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        raise TypeError(f"data type {dtype!r} not understood") from None

@@ -1,0 +1,6 @@
+//! File sources and sinks: CSV (polars-io's reader), one [`Source`] per
+//! format.
+//!
+//! [`Source`]: super::source::Source
+
+pub mod csv;
