@@ -32,6 +32,12 @@ pub fn index_column(i: usize) -> PlSmallStr {
     format!("__index_level_{i}__").into()
 }
 
+/// The name of the hidden position column ([`FrameExpr::with_position`]).
+pub const POSITION: &str = "__position__";
+
+/// The name of the hidden first-position aggregation of `groupby(sort=False)`.
+pub const ORDER: &str = "__order__";
+
 /// Whether `name` is an index column's.
 pub fn is_index_column(name: &str) -> bool {
     name.starts_with("__index_level_")
@@ -85,10 +91,14 @@ pub enum Kind {
         /// Scalar inputs of the predicate.
         params: Vec<Arc<FrameExpr>>,
     },
-    /// The input with its default index materialized as index column 0.
+    /// The input with each row's position in the whole frame as column
+    /// `column`: index column 0 (materializing a default index), or the
+    /// data column [`POSITION`] appended last.
     RowIndex {
-        /// The input (without index columns).
+        /// The input.
         input: Arc<FrameExpr>,
+        /// The new column's name.
+        column: PlSmallStr,
     },
     /// The first `n` rows of the first partition (`head`).
     Head {
@@ -97,6 +107,9 @@ pub enum Kind {
         /// How many rows.
         n: usize,
     },
+    /// A multi-partition operation with its own lowering (sorts, shuffles,
+    /// joins, …), defined in its own module.
+    Op(Arc<dyn FrameOp>),
     /// Group-by aggregations (a reduction without keys): one partition,
     /// sorted by the keys.
     GroupBy {
@@ -109,6 +122,34 @@ pub enum Kind {
         /// Fan-in of the combine tree.
         split_every: usize,
     },
+}
+
+/// An operation that is not row-wise: it lowers its partitions itself.
+///
+/// Each implementation lives in its own module (`sort.rs`, `join.rs`, …)
+/// and is built through [`FrameExpr::op`], which fixes its schema and
+/// partition count.
+pub trait FrameOp: Send + Sync {
+    /// A short name for task keys (`"sort"`).
+    fn label(&self) -> &str;
+    /// A hash of the operation's own parameters (not its inputs').
+    fn token(&self) -> u64;
+    /// The frames it reads.
+    fn inputs(&self) -> Vec<Arc<FrameExpr>>;
+    /// The node producing partition `i` of `e` (whose kind is this op),
+    /// every column.
+    fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<crate::graph::Node>;
+    /// A one-line description for `explain()`.
+    fn describe(&self) -> String {
+        self.label().to_string()
+    }
+}
+
+/// The hash of anything hashable (task-name tokens).
+pub fn token_of(parts: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
 }
 
 fn hash_name(prefix: &str, parts: impl Hash) -> Arc<str> {
@@ -467,7 +508,47 @@ impl FrameExpr {
             self.npartitions,
             Kind::RowIndex {
                 input: self.clone(),
+                column: index_column(0),
             },
+        )
+    }
+
+    /// The frame with each row's position in the whole frame appended as
+    /// the data column [`POSITION`].
+    pub fn with_position(self: &Arc<Self>) -> Arc<FrameExpr> {
+        let mut schema = (*self.schema).clone();
+        schema.insert(POSITION.into(), DataType::Int64);
+        FrameExpr::new(
+            hash_name("position", &*self.name),
+            schema,
+            self.nindex,
+            self.index_names.clone(),
+            self.npartitions,
+            Kind::RowIndex {
+                input: self.clone(),
+                column: POSITION.into(),
+            },
+        )
+    }
+
+    /// A frame computed by `op`, with the given partition schema (index
+    /// columns first) and partition count.
+    pub fn op(
+        op: Arc<dyn FrameOp>,
+        schema: Schema,
+        nindex: usize,
+        index_names: Vec<Option<String>>,
+        npartitions: usize,
+    ) -> Arc<FrameExpr> {
+        let inputs: Vec<String> = op.inputs().iter().map(|e| e.name.to_string()).collect();
+        let label = op.label().to_string();
+        FrameExpr::new(
+            hash_name(&label, (op.token(), inputs)),
+            schema,
+            nindex,
+            index_names,
+            npartitions,
+            Kind::Op(op),
         )
     }
 
@@ -486,14 +567,16 @@ impl FrameExpr {
         )
     }
 
-    /// `groupby(keys).agg(...)`: one partition, sorted by the keys, rows with
-    /// a missing key dropped (pandas' `dropna=True`). Without keys, one row
-    /// of whole-frame reductions. The keys become the index.
+    /// `groupby(keys).agg(...)`: one partition, sorted by the keys (`sort`)
+    /// or in the order the groups first appear, rows with a missing key
+    /// dropped (pandas' `dropna=True`). Without keys, one row of
+    /// whole-frame reductions. The keys become the index.
     pub fn groupby(
         self: &Arc<Self>,
         keys: Vec<String>,
         aggs: Vec<AggSpec>,
         split_every: usize,
+        sort: bool,
     ) -> FxResult<Arc<FrameExpr>> {
         let mut schema = Schema::with_capacity(keys.len() + aggs.len());
         for (i, k) in keys.iter().enumerate() {
@@ -510,18 +593,38 @@ impl FrameExpr {
             }
             schema.insert(a.output.as_str().into(), out);
         }
-        let ops: Vec<(&str, String, &str)> = aggs
+        let (input, aggs) = if sort || keys.is_empty() {
+            (self.clone(), aggs)
+        } else {
+            // First appearance: the smallest position of each group.
+            let mut aggs = aggs;
+            aggs.push(AggSpec {
+                column: POSITION.into(),
+                op: AggOp::Min,
+                output: ORDER.into(),
+                ddof: 1,
+            });
+            (self.with_position(), aggs)
+        };
+        let ops: Vec<(&str, String, &str, u8)> = aggs
             .iter()
-            .map(|a| (a.column.as_str(), format!("{:?}", a.op), a.output.as_str()))
+            .map(|a| {
+                (
+                    a.column.as_str(),
+                    format!("{:?}", a.op),
+                    a.output.as_str(),
+                    a.ddof,
+                )
+            })
             .collect();
         Ok(FrameExpr::new(
-            hash_name("groupby-agg", (&*self.name, &keys, &ops, split_every)),
+            hash_name("groupby-agg", (&*self.name, &keys, &ops, split_every, sort)),
             schema,
             keys.len(),
             keys.iter().map(|k| Some(k.clone())).collect(),
             1,
             Kind::GroupBy {
-                input: self.clone(),
+                input,
                 keys,
                 aggs,
                 split_every: split_every.max(2),

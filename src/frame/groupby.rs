@@ -19,7 +19,7 @@
 use polars_core::prelude::*;
 use polars_ops::prelude::*;
 
-use super::expr::index_column;
+use super::expr::{index_column, ORDER};
 use crate::error::{FxError, FxResult};
 
 /// An aggregation pandas' group-by offers.
@@ -486,10 +486,23 @@ pub fn combine(parts: &[&DataFrame], keys: &[String], aggs: &[AggSpec]) -> FxRes
     Ok(DataFrame::new(groups.len(), cols)?)
 }
 
-/// Sort by the key columns, which are index columns by now.
+/// Sort by the key columns, which are index columns by now — or, for
+/// `sort=False`, by each group's first position (the hidden last
+/// aggregation), dropped afterwards.
 fn sort_by_keys(df: DataFrame, keys: &[String]) -> FxResult<DataFrame> {
     if keys.is_empty() {
         return Ok(df);
+    }
+    if df
+        .get_column_names()
+        .last()
+        .is_some_and(|c| c.as_str() == ORDER)
+    {
+        let options = SortMultipleOptions::default()
+            .with_maintain_order(true)
+            .with_multithreaded(false);
+        let sorted = df.sort([ORDER], options)?;
+        return Ok(sorted.drop(ORDER)?);
     }
     let options = SortMultipleOptions::default()
         .with_maintain_order(true)

@@ -103,13 +103,15 @@ pub enum Partition {
         /// Columns to keep, in order.
         columns: Vec<PlSmallStr>,
     },
-    /// The default index as index column 0: `offset` (a task input holding
-    /// the number of rows before this partition) plus the row number.
+    /// Row positions as column `column`: `offset` (a task input holding the
+    /// number of rows before this partition) plus the row number.
     RowIndex {
         /// The input.
         input: Box<Partition>,
         /// Task input holding the offset.
         offset: u32,
+        /// The positions' column.
+        column: PlSmallStr,
         /// Columns of the result, in order (the index column among them).
         columns: Vec<PlSmallStr>,
     },
@@ -203,6 +205,7 @@ impl Partition {
             Partition::RowIndex {
                 input,
                 offset,
+                column,
                 columns,
             } => {
                 let df = input.eval(inputs)?;
@@ -211,7 +214,7 @@ impl Partition {
                     _ => return Err(FxError::DType("a row offset was expected".into())),
                 };
                 let index: Int64Chunked = (offset..offset + df.height() as i64).map(Some).collect();
-                let index = index.with_name(super::expr::index_column(0)).into_column();
+                let index = index.with_name(column.clone()).into_column();
                 let cols = columns
                     .iter()
                     .map(|c| {

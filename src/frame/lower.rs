@@ -17,7 +17,7 @@ use std::sync::Arc;
 use polars_core::prelude::PlSmallStr;
 
 use super::colexpr::ColExpr;
-use super::expr::{index_column, FrameExpr, Kind};
+use super::expr::{FrameExpr, Kind};
 use super::kernels::{
     GroupByKernel, GroupStep, Partition, PartitionKernel, RowCountKernel, SumCountsKernel,
 };
@@ -121,8 +121,8 @@ pub fn partition(
                 columns: columns.to_vec(),
             }
         }
-        Kind::RowIndex { input } => {
-            let index = index_column(0);
+        Kind::RowIndex { input, column } => {
+            let index = column.clone();
             if !columns.contains(&index) {
                 // Nobody reads the index: it is never computed.
                 return partition(input, i, columns, deps);
@@ -133,11 +133,12 @@ pub fn partition(
             Partition::RowIndex {
                 input: Box::new(source),
                 offset,
+                column: index,
                 columns: columns.to_vec(),
             }
         }
         Kind::Head { input, n } => partition(input, 0, columns, deps).head(*n),
-        Kind::GroupBy { .. } => {
+        Kind::GroupBy { .. } | Kind::Op(_) => {
             let whole = all_columns(e);
             let input = push(deps, node(e, i));
             Partition::Input(
@@ -190,6 +191,7 @@ pub fn node(e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
             aggs,
             split_every,
         } => groupby_node(e, input, keys, aggs, *split_every, i),
+        Kind::Op(op) => op.lower(e, i),
         _ => {
             let columns = all_columns(e);
             node_with(e, i, &columns)

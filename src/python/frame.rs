@@ -581,12 +581,13 @@ impl FrameCore {
 
     /// Group-by aggregations: `aggs` holds `(column, op, output name,
     /// ddof)`; no keys is a whole-frame reduction (one row).
-    #[pyo3(signature = (keys, aggs, split_every=8))]
+    #[pyo3(signature = (keys, aggs, split_every=8, sort=true))]
     fn groupby(
         &self,
         keys: Vec<String>,
         aggs: Vec<(String, String, String, u8)>,
         split_every: usize,
+        sort: bool,
     ) -> PyResult<FrameCore> {
         let aggs = aggs
             .into_iter()
@@ -599,7 +600,7 @@ impl FrameCore {
                 })
             })
             .collect::<PyResult<Vec<_>>>()?;
-        Ok(wrap(self.expr.groupby(keys, aggs, split_every)?))
+        Ok(wrap(self.expr.groupby(keys, aggs, split_every, sort)?))
     }
 
     /// The first `n` rows of the first partition.

@@ -97,14 +97,8 @@ class DataFrameGroupBy:
         split_out: int | None = None,
         **kwargs: Any,
     ) -> None:
-        if not sort or not dropna or kwargs:
-            extra = ", ".join(
-                [
-                    *(["sort=False"] if not sort else []),
-                    *(["dropna=False"] if not dropna else []),
-                    *kwargs,
-                ]
-            )
+        if not dropna or kwargs:
+            extra = ", ".join([*(["dropna=False"] if not dropna else []), *kwargs])
             raise NotImplementedError(f"groupby({extra}) is not supported yet")
         self._frame = frame
         keys = by if isinstance(by, list) else [by]
@@ -123,6 +117,7 @@ class DataFrameGroupBy:
                 raise NotImplementedError("grouping by something other than column names")
         frame._core.project(self._keys)  # KeyError naming an unknown key, with close matches
         self._as_index = as_index
+        self._sort = sort
         self._split_every = split_every or 8
         self._selection: list[str] | None = None
         self._series = False
@@ -149,7 +144,9 @@ class DataFrameGroupBy:
 
     def _core_of(self, aggs: list[tuple[str, str, str, int]]) -> Any:
         cols = list(dict.fromkeys([*self._keys, *(a[0] for a in aggs)]))
-        return self._frame._core.project(cols).groupby(self._keys, aggs, self._split_every)
+        return self._frame._core.project(cols).groupby(
+            self._keys, aggs, self._split_every, self._sort
+        )
 
     def _agg(self, op: str, ddof: int = 1, **kwargs: Any) -> Any:
         unsupported = [k for k, v in kwargs.items() if v not in (None, True, False)]

@@ -407,7 +407,9 @@ class Series(_Frame):
         if not dropna:
             raise NotImplementedError("value_counts(dropna=False) is not supported yet")
         column = self._core.columns()[0]
-        core = self._core.groupby([column], [(column, "size", "count", 1)])
+        # Groups in the order they first appear, so that a stable sort by
+        # count breaks ties as pandas does.
+        core = self._core.groupby([column], [(column, "size", "count", 1)], 8, False)
         return _ValueCounts(core, "count", sort, ascending, self._series_name)
 
     # --- accessors -----------------------------------------------------------
@@ -428,7 +430,8 @@ class Series(_Frame):
 
 
 class _ValueCounts(Series):
-    """``value_counts``: counts sorted by frequency (stable: ties by value)."""
+    """``value_counts``: counts sorted by frequency (ties in the order the
+    values first appear)."""
 
     def __init__(
         self, core: _core.FrameCore, name: Any, sort: bool, ascending: bool, index_name: Any
