@@ -12,6 +12,7 @@
 //!   aggregate.
 //! - [`lower`]: expressions to tasks, with projection pushdown;
 //!   [`kernels`]: the task kernels.
+//! - [`scan`]: cumulative reductions across partitions.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 
 pub mod colexpr;
@@ -21,6 +22,7 @@ pub mod groupby;
 pub mod io;
 pub mod kernels;
 pub mod lower;
+pub mod scan;
 pub mod source;
 pub mod strings;
 pub mod temporal;

@@ -603,6 +603,13 @@ impl FrameCore {
         Ok(wrap(self.expr.groupby(keys, aggs, split_every, sort)?))
     }
 
+    /// A cumulative reduction (`cumsum`, `cumprod`, `cummax`, `cummin`) of
+    /// every data column.
+    fn cumulative(&self, op: &str) -> PyResult<FrameCore> {
+        let op = crate::frame::scan::CumOp::from_name(op)?;
+        Ok(wrap(crate::frame::scan::CumAgg::build(&self.expr, op)?))
+    }
+
     /// The first `n` rows of the first partition.
     fn head(&self, n: usize) -> FrameCore {
         wrap(self.expr.head(n))

@@ -123,6 +123,11 @@ class DataFrame(_Frame):
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *(c for c in self._core.columns() if c.isidentifier())})
 
+    def copy(self, deep: bool = False) -> DataFrame:
+        """A new frame over the same (immutable) expression: assigning to one
+        does not change the other."""
+        return DataFrame(self._core)
+
     def __iter__(self) -> Any:
         return iter(self._core.columns())
 
@@ -409,6 +414,29 @@ class DataFrame(_Frame):
     def nunique(self) -> Series:
         """Number of distinct values in each column."""
         return self._reduce("nunique")
+
+    # --- cumulative ----------------------------------------------------------
+
+    def cumsum(self, skipna: bool = True) -> DataFrame:
+        """Cumulative sum of each column down the rows."""
+        return self._cumulative("cumsum", skipna)
+
+    def cumprod(self, skipna: bool = True) -> DataFrame:
+        """Cumulative product of each column down the rows."""
+        return self._cumulative("cumprod", skipna)
+
+    def cummax(self, skipna: bool = True) -> DataFrame:
+        """Running maximum of each column down the rows."""
+        return self._cumulative("cummax", skipna)
+
+    def cummin(self, skipna: bool = True) -> DataFrame:
+        """Running minimum of each column down the rows."""
+        return self._cumulative("cummin", skipna)
+
+    def _cumulative(self, op: str, skipna: bool) -> DataFrame:
+        if not skipna:
+            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        return DataFrame(self._core.cumulative(op))
 
     # --- grouping ------------------------------------------------------------
 

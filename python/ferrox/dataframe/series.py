@@ -412,6 +412,29 @@ class Series(_Frame):
         core = self._core.groupby([column], [(column, "size", "count", 1)], 8, False)
         return _ValueCounts(core, "count", sort, ascending, self._series_name)
 
+    # --- cumulative ----------------------------------------------------------
+
+    def cumsum(self, skipna: bool = True) -> Series:
+        """Cumulative sum down the rows (missing values stay missing)."""
+        return self._cumulative("cumsum", skipna)
+
+    def cumprod(self, skipna: bool = True) -> Series:
+        """Cumulative product down the rows."""
+        return self._cumulative("cumprod", skipna)
+
+    def cummax(self, skipna: bool = True) -> Series:
+        """Running maximum down the rows."""
+        return self._cumulative("cummax", skipna)
+
+    def cummin(self, skipna: bool = True) -> Series:
+        """Running minimum down the rows."""
+        return self._cumulative("cummin", skipna)
+
+    def _cumulative(self, op: str, skipna: bool) -> Series:
+        if not skipna:
+            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        return self._with_core(self._core.cumulative(op))
+
     # --- accessors -----------------------------------------------------------
 
     @property
