@@ -1,5 +1,11 @@
 """Testing helpers: one ``assert_eq`` for every collection, and strategies.
 
+For frames, ``assert_eq(result, expected)`` takes a ferrox DataFrame,
+Series or Scalar and pandas' answer to the same call: both schedulers must
+agree, the lazy columns and dtypes must be the computed ones (a dtype may
+differ only where missing values appeared, as pandas turns int into float
+then), and values, dtypes, index and order must equal pandas'.
+
 ``assert_eq(result, expected)`` computes a ferrox collection on both the
 ``sync`` and ``threads`` schedulers, checks that building the graph is
 deterministic, that every block has the shape the chunks declare and that
@@ -71,6 +77,9 @@ def assert_eq(
         else:
             np.testing.assert_array_equal(got, exp)
         return
+    if _is_frame(result):
+        _assert_frame_eq(result, expected, rtol=rtol, atol=atol, check_dtype=check_dtype)
+        return
     if hasattr(type(result), "__ferrox_cores__"):
         result = result.compute(scheduler="sync")
     if isinstance(expected, np.ndarray | np.generic) or isinstance(result, np.ndarray | np.generic):
@@ -79,6 +88,57 @@ def assert_eq(
         np.testing.assert_allclose(result, expected, rtol=rtol, atol=atol, equal_nan=True)
         return
     assert result == expected, f"{result!r} != {expected!r}"
+
+
+def _is_frame(obj: Any) -> bool:
+    from ferrox.dataframe._collection import _Frame
+
+    return isinstance(obj, _Frame)
+
+
+def _assert_frame_eq(
+    result: Any, expected: Any, rtol: float, atol: float, check_dtype: bool
+) -> None:
+    """A ferrox DataFrame / Series / Scalar against pandas' answer: computed
+    on ``sync`` and ``threads`` (same answer), the lazy columns and dtypes
+    against the computed ones, then values, dtypes, index and order."""
+    import pandas as pd
+    from pandas.testing import assert_frame_equal, assert_series_equal
+
+    from ferrox.dataframe import DataFrame, Series
+
+    assert result._name == result._name, "names are deterministic"
+    got = [result.compute(scheduler=s) for s in ("sync", "threads")]
+    tol = {"rtol": rtol, "atol": atol, "check_dtype": check_dtype}
+    if isinstance(expected, pd.DataFrame):
+        assert isinstance(result, DataFrame), f"expected a DataFrame, got {type(result)}"
+        assert_frame_equal(got[0], got[1], **tol)
+        assert list(result.columns) == list(got[0].columns), "lazy columns != computed"
+        if check_dtype:
+            lazy = result.dtypes
+            for c in got[0].columns:
+                assert lazy[c] == got[0][c].dtype or got[0][c].isna().any(), (
+                    f"lazy dtype {lazy[c]} != computed {got[0][c].dtype} for {c!r}"
+                )
+        assert_frame_equal(got[0], expected, **tol)
+    elif isinstance(expected, pd.Series):
+        assert isinstance(result, Series), f"expected a Series, got {type(result)}"
+        assert_series_equal(got[0], got[1], **tol)
+        if check_dtype:
+            assert result.dtype == got[0].dtype or got[0].isna().any(), (
+                f"lazy dtype {result.dtype} != computed {got[0].dtype}"
+            )
+        assert_series_equal(got[0], expected, **tol)
+    else:
+        for g in got:
+            if isinstance(expected, float) and np.isnan(expected):
+                assert np.isnan(g), f"{g!r} != {expected!r}"
+            elif isinstance(expected, float | np.floating):
+                np.testing.assert_allclose(g, expected, rtol=rtol, atol=atol)
+            else:
+                assert g == expected, f"{g!r} != {expected!r}"
+            if check_dtype:
+                assert type(g) is type(expected), f"{type(g)} != {type(expected)}"
 
 
 __all__ = ["assert_eq"]

@@ -63,3 +63,45 @@ def chunked_arrays(
         mask = draw(hnp.arrays(np.bool_, shape))
         arr = np.where(mask, np.nan, arr).astype(dtype)
     return arr, draw(chunks_for(shape))
+
+
+#: Text values for frame strategies: mixed case, a space, non-ASCII, empty.
+WORDS = ["a", "b", "B", "c d", "élan", ""]
+
+
+@st.composite
+def pandas_frames(draw: Any, min_rows: int = 0, max_rows: int = 30, nulls: bool = True) -> Any:
+    """A pandas frame with int (``i``), float (``f``, with NaN), text
+    (``s``, with missing values), bool (``b``) and small-int key (``k``)
+    columns, the dtypes ``pandas.read_csv`` would give."""
+    import pandas as pd
+
+    n = draw(st.integers(min_rows, max_rows))
+    ints = st.integers(-50, 50)
+    floats = st.floats(-1e3, 1e3, allow_nan=False, width=64)
+    f = draw(st.lists(floats, min_size=n, max_size=n))
+    s = draw(st.lists(st.sampled_from(WORDS), min_size=n, max_size=n))
+    if nulls and n:
+        holes = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        f = [np.nan if h else v for v, h in zip(f, holes, strict=True)]
+        holes = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        s = [None if h else v for v, h in zip(s, holes, strict=True)]
+    return pd.DataFrame(
+        {
+            "i": np.array(draw(st.lists(ints, min_size=n, max_size=n)), dtype=np.int64),
+            "f": np.array(f, dtype=np.float64),
+            "s": pd.array(s, dtype="str"),
+            "b": np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool),
+            "k": np.array(
+                draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64
+            ),
+        }
+    )
+
+
+@st.composite
+def partitioned_frames(draw: Any, max_rows: int = 30, nulls: bool = True) -> tuple[Any, int]:
+    """A pandas frame and a number of partitions for it (one-row and
+    empty partitions included: more partitions than rows are allowed)."""
+    frame = draw(pandas_frames(max_rows=max_rows, nulls=nulls))
+    return frame, draw(st.integers(1, max(1, min(len(frame) + 2, 8))))
