@@ -613,22 +613,44 @@ impl ArrayExpr {
             )));
         }
         let empty = axes.iter().any(|&ax| self.shape[ax] == 0);
-        if empty
-            && matches!(
+        if empty {
+            // NumPy's words: nanmin / nanmax reduce with fmin / fmax.
+            let ufunc = match op {
+                ReduceOp::Min => Some("minimum"),
+                ReduceOp::Max => Some("maximum"),
+                ReduceOp::NanMin => Some("fmin"),
+                ReduceOp::NanMax => Some("fmax"),
+                _ => None,
+            };
+            if let Some(ufunc) = ufunc {
+                return Err(FxError::InvalidArgument(format!(
+                    "zero-size array to reduction operation {ufunc} which has no identity"
+                )));
+            }
+            if matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax) {
+                return Err(FxError::InvalidArgument(format!(
+                    "attempt to get {} of an empty sequence",
+                    op.name()
+                )));
+            }
+        }
+        if self.dtype == DType::C128
+            && !matches!(
                 op,
-                ReduceOp::Min | ReduceOp::Max | ReduceOp::ArgMin | ReduceOp::ArgMax
+                ReduceOp::Sum
+                    | ReduceOp::Prod
+                    | ReduceOp::Mean
+                    | ReduceOp::NanSum
+                    | ReduceOp::NanProd
+                    | ReduceOp::NanMean
+                    | ReduceOp::Any
+                    | ReduceOp::All
             )
         {
-            let what = match op {
-                ReduceOp::Min => {
-                    "zero-size array to reduction operation minimum which has no identity"
-                }
-                ReduceOp::Max => {
-                    "zero-size array to reduction operation maximum which has no identity"
-                }
-                _ => "attempt to get argmin of an empty sequence",
-            };
-            return Err(FxError::InvalidArgument(what.into()));
+            return Err(FxError::DType(format!(
+                "`{}` of complex arrays is not supported",
+                op.name()
+            )));
         }
         let out = op.out_dtype(self.dtype, dtype)?;
         let shape: Vec<usize> = (0..ndim)

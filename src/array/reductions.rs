@@ -523,9 +523,12 @@ pub fn chunk(
             let shape = kept_shape(x.shape(), axes);
             let mut n = vec![0.0; shape.iter().product()];
             let mut sum = vec![Complex64::new(0.0, 0.0); n.len()];
+            let skip = op.skips_nan();
             visit(&x, axes, |k, _, v| {
-                n[k] += 1.0;
-                sum[k] += v;
+                if !(skip && is_nan(v)) {
+                    n[k] += 1.0;
+                    sum[k] += v;
+                }
             });
             Partial::ComplexMean {
                 n: shaped(&shape, n),
@@ -540,17 +543,18 @@ pub fn chunk(
             let prod = matches!(op, Prod | NanProd);
             let mut acc =
                 vec![Complex64::new(if prod { 1.0 } else { 0.0 }, 0.0); shape.iter().product()];
-            visit(
-                &x,
-                axes,
-                |k, _, v| {
-                    if prod {
-                        acc[k] *= v
-                    } else {
-                        acc[k] += v
-                    }
-                },
-            );
+            // nansum / nanprod: a complex NaN (either part) counts as 0 / 1, as in NumPy.
+            let skip = op.skips_nan();
+            visit(&x, axes, |k, _, v| {
+                if skip && is_nan(v) {
+                    return;
+                }
+                if prod {
+                    acc[k] *= v
+                } else {
+                    acc[k] += v
+                }
+            });
             Partial::Value(ArrayChunk::C128(shaped(&shape, acc)))
         }
         _ => Partial::Value(match out {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -375,6 +376,14 @@ class Array:
             raise TypeError(f"{op}() got unexpected keyword arguments {sorted(kw)}")
         if isinstance(axis, list):
             axis = tuple(axis)
+        if op in ("argmin", "argmax") and axis is not None:
+            axis = operator.index(axis)  # NumPy's TypeError for a tuple
+        elif isinstance(axis, tuple):
+            axis = tuple(operator.index(a) for a in axis)
+        elif axis is not None:
+            axis = operator.index(axis)
+        if self.dtype.kind == "c" and op in ("var", "std", "nanvar", "nanstd"):
+            return self._complex_moment(op, axis, keepdims, ddof, split_every)
         return Array(
             self._core.reduce(
                 op,
@@ -385,6 +394,24 @@ class Array:
                 split_every,
             )
         )
+
+    def _complex_moment(
+        self, op: str, axis: Any, keepdims: bool, ddof: float, split_every: Any
+    ) -> Array:
+        """``var`` / ``std`` of a complex array: the variance is the sum of the
+        real and imaginary parts' variances (NumPy's ``mean(abs(x - x.mean())**2)``)."""
+        from ferrox.array import ufuncs
+
+        x = self
+        if op.startswith("nan"):
+            # A NaN in either part drops the element from both parts.
+            x = ufuncs.where(ufuncs.isnan(x), complex(np.nan, np.nan), x)
+        var = "nanvar" if op.startswith("nan") else "var"
+        kw = {"split_every": split_every, "ddof": ddof}
+        total = ufuncs.real(x)._reduce(var, axis, keepdims, **kw) + ufuncs.imag(x)._reduce(
+            var, axis, keepdims, **kw
+        )
+        return ufuncs.sqrt(total) if op.endswith("std") else total
 
     def reshape(self, *shape: Any, **kwargs: Any) -> Array:
         """The elements in C order with another shape (one entry may be -1).

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 DTYPES = ["bool", "uint8", "int32", "int64", "float32", "float64"]
+#: Every dtype ferrox holds, complex128 included.
+ALL_DTYPES = [*DTYPES, "complex128"]
 NUMERIC = ["int32", "int64", "float32", "float64"]
 
 
@@ -45,23 +47,28 @@ def chunked_arrays(
     max_side: int = 7,
     nan: bool = True,
 ) -> tuple[np.ndarray, tuple[tuple[int, ...], ...]]:
-    """A NumPy array (0-length and 1-element axes included, NaN in floats)
-    and chunks for it."""
+    """A NumPy array (0-length and 1-element axes included, NaN in floats and
+    complex numbers) and chunks for it."""
     dtype = np.dtype(draw(st.sampled_from(dtypes or DTYPES)))
     shape = draw(
         hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=max_side)
     )
     if dtype.kind == "f":
         elements = st.floats(-1e6, 1e6, allow_nan=False, width=dtype.itemsize * 8)
+    elif dtype.kind == "c":
+        elements = st.complex_numbers(max_magnitude=1e6, allow_nan=False, allow_infinity=False)
     elif dtype.kind in "iu":
         info = np.iinfo(dtype)
         elements = st.integers(max(info.min, -1000), min(info.max, 1000))
     else:
         elements = None
     arr = draw(hnp.arrays(dtype, shape, elements=elements))
-    if nan and dtype.kind == "f" and arr.size and draw(st.booleans()):
+    if nan and dtype.kind in "fc" and arr.size and draw(st.booleans()):
         mask = draw(hnp.arrays(np.bool_, shape))
         arr = np.where(mask, np.nan, arr).astype(dtype)
+        if dtype.kind == "c" and draw(st.booleans()):
+            # NaN in the imaginary part only
+            arr = np.where(draw(hnp.arrays(np.bool_, shape)), arr.real + complex(0, np.nan), arr)
     return arr, draw(chunks_for(shape))
 
 
