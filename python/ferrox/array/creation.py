@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from ferrox import _core
 from ferrox.array.core import SUPPORTED_DTYPES, Array, dtype_name
@@ -332,19 +333,42 @@ def transpose(a: Any, axes: Any = None) -> Array:
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Array:
-    """``numpy.swapaxes``, lazily."""
+    """``numpy.swapaxes``, lazily.
+
+    Examples
+    --------
+    >>> import ferrox.array as fa
+    >>> fa.swapaxes(fa.ones((2, 3, 4), chunks=2), 0, 2).shape
+    (4, 3, 2)
+    """
     a = asarray(a)
+    axis1 = normalize_axis_index(axis1, a.ndim, "axis1")
+    axis2 = normalize_axis_index(axis2, a.ndim, "axis2")
     axes = list(range(a.ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return a.transpose(axes)
 
 
-def moveaxis(a: Any, source: int, destination: int) -> Array:
-    """``numpy.moveaxis`` for one axis, lazily."""
+def moveaxis(a: Any, source: Any, destination: Any) -> Array:
+    """``numpy.moveaxis``, lazily: axes ``source`` (an int or a sequence) moved
+    to the positions ``destination``, the others keeping their order.
+
+    Examples
+    --------
+    >>> import ferrox.array as fa
+    >>> fa.moveaxis(fa.ones((2, 3, 4), chunks=2), (0, 1), (2, 0)).shape
+    (3, 4, 2)
+    """
     a = asarray(a)
-    order = list(range(a.ndim))
-    src = order.pop(source if source >= 0 else a.ndim + source)
-    order.insert(destination if destination >= 0 else a.ndim + destination, src)
+    source = normalize_axis_tuple(source, a.ndim, "source")
+    destination = normalize_axis_tuple(destination, a.ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError(
+            "`source` and `destination` arguments must have the same number of elements"
+        )
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source, strict=True)):
+        order.insert(dest, src)
     return a.transpose(order)
 
 
