@@ -70,6 +70,16 @@ pub enum BinOp {
     LogicalOr,
     /// `np.logical_xor`
     LogicalXor,
+    /// `np.copysign`
+    Copysign,
+    /// `np.fmod`
+    Fmod,
+    /// `np.logaddexp`
+    Logaddexp,
+    /// `np.logaddexp2`
+    Logaddexp2,
+    /// `np.heaviside`
+    Heaviside,
 }
 
 /// A unary operation.
@@ -145,6 +155,20 @@ pub enum UnOp {
     Deg2rad,
     /// `np.rad2deg`
     Rad2deg,
+    /// `np.arcsinh`
+    Arcsinh,
+    /// `np.arccosh`
+    Arccosh,
+    /// `np.arctanh`
+    Arctanh,
+    /// `np.cbrt`
+    Cbrt,
+    /// `np.exp2`
+    Exp2,
+    /// `np.fabs`
+    Fabs,
+    /// `np.signbit`
+    Signbit,
 }
 
 fn unsupported(op: &str, dtypes: &[DType]) -> FxError {
@@ -187,16 +211,21 @@ impl BinOp {
             LogicalAnd => "logical_and",
             LogicalOr => "logical_or",
             LogicalXor => "logical_xor",
+            Copysign => "copysign",
+            Fmod => "fmod",
+            Logaddexp => "logaddexp",
+            Logaddexp2 => "logaddexp2",
+            Heaviside => "heaviside",
         }
     }
 
     /// Every binary operation, for lookup by name.
-    pub const ALL: [BinOp; 27] = {
+    pub const ALL: [BinOp; 32] = {
         use BinOp::*;
         [
             Add, Sub, Mul, TrueDiv, FloorDiv, Mod, Pow, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor,
             LShift, RShift, Maximum, Minimum, FMax, FMin, Arctan2, Hypot, LogicalAnd, LogicalOr,
-            LogicalXor,
+            LogicalXor, Copysign, Fmod, Logaddexp, Logaddexp2, Heaviside,
         ]
     };
 
@@ -215,14 +244,22 @@ impl BinOp {
                 ))
             }
             Sub => (c, c),
-            FloorDiv | Mod | Pow if c.is_bool() => (DType::I32, DType::I32),
-            FloorDiv | Mod if complex => return Err(unsupported(self.name(), &[a, b])),
-            FloorDiv | Mod | Pow => (c, c),
+            FloorDiv | Mod | Fmod | Pow if c.is_bool() => (DType::I32, DType::I32),
+            FloorDiv | Mod | Fmod if complex => return Err(unsupported(self.name(), &[a, b])),
+            FloorDiv | Mod | Fmod | Pow => (c, c),
             TrueDiv => (c.float_result(), c.float_result()),
-            Arctan2 | Hypot if complex => return Err(unsupported(self.name(), &[a, b])),
+            Arctan2 | Hypot | Copysign | Logaddexp | Logaddexp2 | Heaviside if complex => {
+                return Err(unsupported(self.name(), &[a, b]))
+            }
             // NumPy gives float16 for bool / uint8; ferrox uses float32.
-            Arctan2 | Hypot if matches!(c, DType::Bool | DType::U8) => (DType::F32, DType::F32),
-            Arctan2 | Hypot => (c.float_result(), c.float_result()),
+            Arctan2 | Hypot | Copysign | Logaddexp | Logaddexp2 | Heaviside
+                if matches!(c, DType::Bool | DType::U8) =>
+            {
+                (DType::F32, DType::F32)
+            }
+            Arctan2 | Hypot | Copysign | Logaddexp | Logaddexp2 | Heaviside => {
+                (c.float_result(), c.float_result())
+            }
             Eq | Ne => (c, DType::Bool),
             Lt | Le | Gt | Ge => (c, DType::Bool),
             LogicalAnd | LogicalOr | LogicalXor => (DType::Bool, DType::Bool),
@@ -284,16 +321,24 @@ impl UnOp {
             Conj => "conjugate",
             Deg2rad => "deg2rad",
             Rad2deg => "rad2deg",
+            Arcsinh => "arcsinh",
+            Arccosh => "arccosh",
+            Arctanh => "arctanh",
+            Cbrt => "cbrt",
+            Exp2 => "exp2",
+            Fabs => "fabs",
+            Signbit => "signbit",
         }
     }
 
     /// Every unary operation, for lookup by name.
-    pub const ALL: [UnOp; 35] = {
+    pub const ALL: [UnOp; 42] = {
         use UnOp::*;
         [
             Neg, Pos, Abs, Invert, Sqrt, Exp, Expm1, Log, Log1p, Log2, Log10, Sin, Cos, Tan,
             Arcsin, Arccos, Arctan, Sinh, Cosh, Tanh, Floor, Ceil, Trunc, Rint, Sign, Square,
-            IsNan, IsInf, IsFinite, LogicalNot, Real, Imag, Conj, Deg2rad, Rad2deg,
+            IsNan, IsInf, IsFinite, LogicalNot, Real, Imag, Conj, Deg2rad, Rad2deg, Arcsinh,
+            Arccosh, Arctanh, Cbrt, Exp2, Fabs, Signbit,
         ]
     };
 
@@ -319,6 +364,12 @@ impl UnOp {
                 | Rint
                 | Deg2rad
                 | Rad2deg
+                | Arcsinh
+                | Arccosh
+                | Arctanh
+                | Cbrt
+                | Exp2
+                | Fabs
         )
     }
 
@@ -328,7 +379,7 @@ impl UnOp {
         let complex = a == DType::C128;
         Ok(match self {
             _ if self.is_float_func() => {
-                if complex && matches!(self, Deg2rad | Rad2deg) {
+                if complex && matches!(self, Deg2rad | Rad2deg | Cbrt | Fabs) {
                     return Err(unsupported(self.name(), &[a]));
                 }
                 // NumPy gives float16 for bool and uint8; ferrox has no
@@ -361,6 +412,8 @@ impl UnOp {
             Invert if a.is_int() || a.is_bool() => a,
             Invert => return Err(unsupported(self.name(), &[a])),
             IsNan | IsInf | IsFinite | LogicalNot => DType::Bool,
+            Signbit if complex => return Err(unsupported(self.name(), &[a])),
+            Signbit => DType::Bool,
             _ => unreachable!("every unary op has a rule"),
         })
     }
@@ -423,6 +476,8 @@ pub trait Num: Typed + PartialEq + PartialOrd {
     fn rem(a: Self, b: Self) -> Self;
     /// `a ** b`.
     fn pow(a: Self, b: Self) -> Self;
+    /// C's `fmod`: the remainder with the dividend's sign (0 for integer `x % 0`).
+    fn fmod(a: Self, b: Self) -> Self;
     /// Whether the value is NaN.
     fn is_nan(self) -> bool;
 }
@@ -471,6 +526,13 @@ macro_rules! int_num {
                 }
                 a.wrapping_pow(b as u32)
             }
+            fn fmod(a: Self, b: Self) -> Self {
+                if b == 0 {
+                    0
+                } else {
+                    a.wrapping_rem(b)
+                }
+            }
             fn is_nan(self) -> bool {
                 false
             }
@@ -502,6 +564,9 @@ macro_rules! float_num {
             fn pow(a: Self, b: Self) -> Self {
                 a.powf(b)
             }
+            fn fmod(a: Self, b: Self) -> Self {
+                a % b
+            }
             fn is_nan(self) -> bool {
                 <$t>::is_nan(self)
             }
@@ -529,6 +594,9 @@ impl Num for bool {
     }
     fn pow(a: Self, b: Self) -> Self {
         a | !b
+    }
+    fn fmod(_: Self, _: Self) -> Self {
+        false
     }
     fn is_nan(self) -> bool {
         false
@@ -594,6 +662,7 @@ fn arith<T: Num>(op: BinOp, a: &ArrayChunk, b: &ArrayChunk) -> FxResult<ArrayChu
         FloorDiv => T::floordiv,
         Mod => T::rem,
         Pow => T::pow,
+        Fmod => T::fmod,
         Maximum => |a, b| if b.is_nan() { b } else { nan_max(a, b) },
         Minimum => |a, b| if b.is_nan() { b } else { nan_min(a, b) },
         FMax => |a, b| {
@@ -711,9 +780,55 @@ fn float_binary<T: Float + Typed>(
         BinOp::TrueDiv => |a, b| a / b,
         BinOp::Arctan2 => |a, b| a.atan2(b),
         BinOp::Hypot => |a, b| a.hypot(b),
+        BinOp::Copysign => |a, b| a.copysign(b),
+        BinOp::Logaddexp => logaddexp,
+        BinOp::Logaddexp2 => logaddexp2,
+        BinOp::Heaviside => |x, h| {
+            if x.is_nan() {
+                x
+            } else if x == T::zero() {
+                h
+            } else if x < T::zero() {
+                T::zero()
+            } else {
+                T::one()
+            }
+        },
         _ => unreachable!("not a float binary op"),
     };
     Ok(T::wrap(zip2(&x, &y, f)?))
+}
+
+/// NumPy's `npy_logaddexp`: `log(exp(x) + exp(y))` without overflow.
+fn logaddexp<T: Float>(x: T, y: T) -> T {
+    if x == y {
+        // Infinities of the same sign, without a NaN from inf - inf.
+        return x + T::from(std::f64::consts::LN_2).expect("ln 2");
+    }
+    let d = x - y;
+    if d > T::zero() {
+        x + (-d).exp().ln_1p()
+    } else if d <= T::zero() {
+        y + d.exp().ln_1p()
+    } else {
+        d
+    }
+}
+
+/// NumPy's `npy_logaddexp2`: `log2(2**x + 2**y)` without overflow.
+fn logaddexp2<T: Float>(x: T, y: T) -> T {
+    let log2e = T::from(std::f64::consts::LOG2_E).expect("log2 e");
+    if x == y {
+        return x + T::one();
+    }
+    let d = x - y;
+    if d > T::zero() {
+        x + log2e * (-d).exp2().ln_1p()
+    } else if d <= T::zero() {
+        y + log2e * d.exp2().ln_1p()
+    } else {
+        d
+    }
 }
 
 /// NumPy's complex division (Smith's algorithm; `x / 0` is a complex inf).
@@ -805,18 +920,22 @@ pub fn binary(op: BinOp, a: &ArrayChunk, b: &ArrayChunk) -> FxResult<ArrayChunk>
         return complex_binary(op, a, b);
     }
     match op {
-        Add | Sub | Mul | FloorDiv | Mod | Pow | Maximum | Minimum | FMax | FMin => match compute {
-            DType::Bool => arith::<bool>(op, a, b),
-            DType::U8 => arith::<u8>(op, a, b),
-            DType::I32 => arith::<i32>(op, a, b),
-            DType::I64 => arith::<i64>(op, a, b),
-            DType::F32 => arith::<f32>(op, a, b),
-            _ => arith::<f64>(op, a, b),
-        },
-        TrueDiv | Arctan2 | Hypot => match compute {
-            DType::F32 => float_binary::<f32>(op, a, b),
-            _ => float_binary::<f64>(op, a, b),
-        },
+        Add | Sub | Mul | FloorDiv | Mod | Fmod | Pow | Maximum | Minimum | FMax | FMin => {
+            match compute {
+                DType::Bool => arith::<bool>(op, a, b),
+                DType::U8 => arith::<u8>(op, a, b),
+                DType::I32 => arith::<i32>(op, a, b),
+                DType::I64 => arith::<i64>(op, a, b),
+                DType::F32 => arith::<f32>(op, a, b),
+                _ => arith::<f64>(op, a, b),
+            }
+        }
+        TrueDiv | Arctan2 | Hypot | Copysign | Logaddexp | Logaddexp2 | Heaviside => {
+            match compute {
+                DType::F32 => float_binary::<f32>(op, a, b),
+                _ => float_binary::<f64>(op, a, b),
+            }
+        }
         Eq | Ne | Lt | Le | Gt | Ge => match compute {
             DType::Bool => compare::<bool>(op, a, b),
             DType::U8 => compare::<u8>(op, a, b),
@@ -863,6 +982,12 @@ fn float_unary<T: Float + Typed>(op: UnOp, x: &ArrayD<T>) -> ArrayChunk {
         Sinh => Box::new(|v: T| v.sinh()),
         Cosh => Box::new(|v: T| v.cosh()),
         Tanh => Box::new(|v: T| v.tanh()),
+        Arcsinh => Box::new(|v: T| v.asinh()),
+        Arccosh => Box::new(|v: T| v.acosh()),
+        Arctanh => Box::new(|v: T| v.atanh()),
+        Cbrt => Box::new(|v: T| v.cbrt()),
+        Exp2 => Box::new(|v: T| v.exp2()),
+        Fabs => Box::new(|v: T| v.abs()),
         Floor => Box::new(|v: T| v.floor()),
         Ceil => Box::new(|v: T| v.ceil()),
         Trunc => Box::new(|v: T| v.trunc()),
@@ -959,6 +1084,10 @@ fn complex_unary(op: UnOp, x: &ArrayD<Complex64>) -> FxResult<ArrayChunk> {
                 Arcsin => |v| v.asin(),
                 Arccos => |v| v.acos(),
                 Arctan => |v| v.atan(),
+                Arcsinh => |v| v.asinh(),
+                Arccosh => |v| v.acosh(),
+                Arctanh => |v| v.atanh(),
+                Exp2 => |v| (v * std::f64::consts::LN_2).exp(),
                 Rint => |v| Complex64::new(round_half_even(v.re), round_half_even(v.im)),
                 _ => return Err(unsupported(op.name(), &[DType::C128])),
             };
@@ -1001,6 +1130,15 @@ pub fn unary(op: UnOp, a: &ArrayChunk) -> FxResult<ArrayChunk> {
             });
         }
         LogicalNot => return Ok(ArrayChunk::Bool(a.to_typed::<bool>().mapv(|v| !v))),
+        Signbit => {
+            return Ok(ArrayChunk::Bool(match a {
+                ArrayChunk::F32(x) => x.mapv(f32::is_sign_negative),
+                ArrayChunk::F64(x) => x.mapv(f64::is_sign_negative),
+                ArrayChunk::I32(x) => x.mapv(|v| v < 0),
+                ArrayChunk::I64(x) => x.mapv(|v| v < 0),
+                other => ArrayD::from_elem(other.shape(), false),
+            }))
+        }
         _ => {}
     }
     match a {

@@ -336,10 +336,12 @@ class Array:
         return Array(self._core.rechunk(chunks))
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        from ferrox.array import ufuncs
+        from ferrox.array import linalg, ufuncs
 
         if method != "__call__" or kwargs.get("out") is not None:
             return NotImplemented
+        if ufunc is np.matmul:
+            return linalg.matmul(*inputs, **kwargs)
         wrapper = getattr(ufuncs, ufunc.__name__, None)
         if wrapper is None:
             return NotImplemented
@@ -352,7 +354,12 @@ class Array:
 
         if func in _METADATA:
             return _METADATA[func](*args, **kwargs)
-        ours = getattr(fa, func.__name__, None)
+        # `numpy.linalg.norm` is `ferrox.array.linalg.norm`, and so on.
+        namespace: Any = fa
+        for part in func.__module__.split(".")[1:]:
+            if not part.startswith("_"):
+                namespace = getattr(namespace, part, None)
+        ours = getattr(namespace, func.__name__, None)
         if ours is not None and callable(ours) and ours is not func:
             return ours(*args, **kwargs)
         warnings.warn(
@@ -508,6 +515,63 @@ class Array:
     def argmax(self, axis: Any = None, keepdims: bool = False, **kw: Any) -> Array:
         """Index of the maximum along ``axis`` (flat index for ``axis=None``)."""
         return self._reduce("argmax", axis, keepdims, **kw)
+
+    # -- NumPy's other methods ---------------------------------------------------
+    @property
+    def real(self) -> Array:
+        """The real part; see ``numpy.real``."""
+        from ferrox.array import ufuncs
+
+        return ufuncs.real(self)
+
+    @property
+    def imag(self) -> Array:
+        """The imaginary part; see ``numpy.imag``."""
+        from ferrox.array import ufuncs
+
+        return ufuncs.imag(self)
+
+    def conj(self) -> Array:
+        """The complex conjugate, elementwise."""
+        from ferrox.array import ufuncs
+
+        return ufuncs.conjugate(self)
+
+    conjugate = conj
+
+    def clip(self, min: Any = None, max: Any = None, **kwargs: Any) -> Array:  # noqa: A002
+        """Values limited to ``[min, max]``; see :func:`ferrox.array.clip`."""
+        from ferrox.array import ufuncs
+
+        return ufuncs.clip(self, min, max, **kwargs)
+
+    def round(self, decimals: int = 0) -> Array:
+        """Values rounded to ``decimals`` places; see :func:`ferrox.array.round`."""
+        from ferrox.array import ufuncs
+
+        return ufuncs.round(self, decimals)
+
+    def squeeze(self, axis: Any = None) -> Array:
+        """The array without its length-1 axes; see :func:`ferrox.array.squeeze`."""
+        from ferrox.array.manipulation import squeeze
+
+        return squeeze(self, axis)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Array:
+        """The array with two axes exchanged; see :func:`ferrox.array.swapaxes`."""
+        from ferrox.array.creation import swapaxes
+
+        return swapaxes(self, axis1, axis2)
+
+    def copy(self) -> Array:
+        """The array itself: ferrox arrays are immutable, as Dask's are."""
+        return self
+
+    def __divmod__(self, other: Any) -> tuple[Array, Array]:
+        return self // other, self % other
+
+    def __rdivmod__(self, other: Any) -> tuple[Array, Array]:
+        return other // self, other % self
 
     # -- storage ---------------------------------------------------------------
     def store(self, target: Any, **kwargs: Any) -> Any:
