@@ -436,3 +436,58 @@ def test_factorization_errors_match_dask(
         lambda: getattr(da.linalg, func)(da.from_array(x, chunks=chunks), **kwargs),
         lambda: getattr(fa.linalg, func)(fa.from_array(x, chunks=chunks), **kwargs),
     )
+
+
+VECTOR_ORDS = [None, 1, 2, 3, 0.5, 0, -1, np.inf, -np.inf, "fro", "nuc"]
+MATRIX_ORDS = [None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf, 3]
+
+
+@given(
+    shape=st.tuples(st.integers(1, 6), st.integers(1, 6)),
+    dtype=st.sampled_from(["float64", "float32", "int64", "complex128"]),
+    d=st.data(),
+)
+def test_norm_matches_numpy(shape: tuple[int, int], dtype: str, d: st.DataObject) -> None:
+    rng = np.random.default_rng(d.draw(st.integers(0, 1000)))
+    m = (rng.normal(size=shape) * 5).astype(dtype)
+    if dtype == "complex128":
+        m = m + 1j * rng.normal(size=shape)
+    a = fa.from_array(m, chunks=d.draw(chunks_for(m.shape)))
+    keepdims = d.draw(st.booleans())
+    rtol = 1e-5 if dtype == "float32" else 1e-9
+    calls = [(a, m, o, None) for o in MATRIX_ORDS]
+    calls += [(a[0], m[0], o, None) for o in VECTOR_ORDS]
+    calls += [(a, m, o, ax) for o in VECTOR_ORDS for ax in (0, -1)]
+    calls += [(a, m, o, (1, 0)) for o in MATRIX_ORDS]
+    for f, x, ord, axis in calls:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # 0 ** -1
+                expected = np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
+        except ValueError as numpy_err:
+            with pytest.raises(ValueError) as ferrox_err:
+                fa.linalg.norm(f, ord=ord, axis=axis, keepdims=keepdims)
+            assert str(ferrox_err.value) == str(numpy_err)
+            continue
+        result = fa.linalg.norm(f, ord=ord, axis=axis, keepdims=keepdims)
+        assert_eq(result, expected, rtol=rtol, atol=1e-12)
+
+
+def test_norm_of_a_stack_of_matrices() -> None:
+    x = np.random.default_rng(3).normal(size=(4, 5, 3))
+    a = fa.from_array(x, chunks=2)
+    for ord in [None, "fro", 1, -1, np.inf, -np.inf]:
+        for axis in [(1, 2), (2, 0)]:
+            assert_eq(fa.linalg.norm(a, ord=ord, axis=axis), np.linalg.norm(x, ord=ord, axis=axis))
+    assert_eq(fa.linalg.norm(a, axis=1, ord=3), np.linalg.norm(x, axis=1, ord=3))
+    with pytest.raises(ValueError, match="Improper number of dimensions to norm."):
+        fa.linalg.norm(a, ord=1)
+
+
+def test_dot_mismatch_has_numpys_message() -> None:
+    for x, y in [(np.ones((2, 3)), np.ones((4, 2))), (np.ones(3), np.ones(4))]:
+        with pytest.raises(ValueError) as numpy_err:
+            np.dot(x, y)
+        with pytest.raises(ValueError) as ferrox_err:
+            fa.dot(fa.from_array(x, chunks=1), fa.from_array(y, chunks=1))
+        assert str(ferrox_err.value) == str(numpy_err.value)

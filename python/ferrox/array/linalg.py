@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from ferrox.array import _blas
 from ferrox.array.blockwise import map_blocks
@@ -118,6 +119,8 @@ def dot(a: Any, b: Any) -> Array:
     a, b = asarray(a), asarray(b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        _numpy_error(np.dot, a, b)
     if a.ndim <= 2 and b.ndim <= 2:
         return matmul(a, b)
     axis_b = max(b.ndim - 2, 0)
@@ -126,30 +129,121 @@ def dot(a: Any, b: Any) -> Array:
     return tensordot(a, b, axes=([a.ndim - 1], [axis_b]))
 
 
+def _svd_values(x: Array, row_axis: int, col_axis: int) -> Array:
+    """The singular values of a 2-d ``x`` with its rows along ``row_axis``,
+    via :func:`svd` (one axis is put in a single block if both are cut)."""
+    if x.ndim != 2:
+        raise NotImplementedError("norm with ord=2, -2 or 'nuc' needs a 2-d array")
+    y = x if row_axis < col_axis else x.T
+    if y.numblocks[0] > 1 and y.numblocks[1] > 1:
+        y = y.rechunk({1: -1}) if y.shape[1] <= y.shape[0] else y.rechunk({0: -1})
+    return svd(y, coerce_signs=False)[1]
+
+
+def _vector_norm(x: Array, ord: Any, axis: tuple[int, ...], keepdims: bool) -> Array:
+    from ferrox.array import ufuncs
+    from ferrox.array.creation import zeros
+
+    if ord == np.inf:
+        if x.shape[axis[0]] == 0:  # NumPy's `initial=0`
+            shape = x.sum(axis=axis, keepdims=keepdims).shape
+            return zeros(shape, dtype=ufuncs.absolute(x).dtype)
+        return ufuncs.absolute(x).max(axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return ufuncs.absolute(x).min(axis=axis, keepdims=keepdims)
+    if ord == 0:
+        real = ufuncs.real(x).dtype
+        return (x != 0).astype(real).sum(axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return ufuncs.absolute(x).sum(axis=axis, keepdims=keepdims)
+    if ord is None or ord == 2:
+        s = ufuncs.real(ufuncs.conjugate(x) * x)
+        return ufuncs.sqrt(s.sum(axis=axis, keepdims=keepdims))
+    if isinstance(ord, str):
+        raise ValueError(f"Invalid norm order '{ord}' for vectors")
+    total = (ufuncs.absolute(x) ** ord).sum(axis=axis, keepdims=keepdims)
+    return total ** np.reciprocal(float(ord), dtype=total.dtype)
+
+
+def _matrix_norm(x: Array, ord: Any, axis: tuple[int, ...], keepdims: bool) -> Array:
+    from ferrox.array import ufuncs
+    from ferrox.array.creation import zeros
+
+    row_axis, col_axis = (normalize_axis_index(a, x.ndim) for a in axis)
+    if row_axis == col_axis:
+        raise ValueError("Duplicate axes given.")
+    a = ufuncs.absolute(x)
+    if ord in (2, -2, "nuc"):
+        s = _svd_values(x, row_axis, col_axis)
+        ret = s.max() if ord == 2 else s.min() if ord == -2 else s.sum()
+    elif ord in (1, -1, np.inf, -np.inf):
+        # 1: largest column sum; inf: largest row sum (smallest for -1, -inf).
+        summed, other = (row_axis, col_axis) if ord in (1, -1) else (col_axis, row_axis)
+        if other > summed:
+            other -= 1
+        sums = a.sum(axis=summed)
+        if ord in (1, np.inf) and sums.shape[other] == 0:  # NumPy's `initial=0`
+            ret = zeros(sums.sum(axis=other).shape, dtype=sums.dtype)
+        else:
+            ret = sums.max(axis=other) if ord in (1, np.inf) else sums.min(axis=other)
+    elif ord in (None, "fro", "f"):
+        ret = ufuncs.sqrt(ufuncs.real(ufuncs.conjugate(x) * x).sum(axis=(row_axis, col_axis)))
+    else:
+        raise ValueError("Invalid norm order for matrices.")
+    if keepdims:
+        shape = list(x.shape)
+        shape[row_axis] = shape[col_axis] = 1
+        ret = ret.reshape(shape)
+    return ret
+
+
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Array:
-    """``numpy.linalg.norm`` for vectors and the Frobenius norm, lazily.
+    """``numpy.linalg.norm``, lazily: vector norms of any order and the matrix
+    norms ``None``/``"fro"``, ``1``, ``-1``, ``inf``, ``-inf``, ``2``, ``-2``
+    and ``"nuc"`` (the last three from the singular values of a 2-d array,
+    through :func:`svd`).
+
+    Parameters
+    ----------
+    x : array_like
+    ord : {None, int, float, inf, -inf, "fro", "nuc"}
+        Order of the norm, as in NumPy.
+    axis : None, int or 2-tuple of ints
+        A vector norm along one axis, a matrix norm over two; ``None``: the
+        whole array (a vector if 1-d, a matrix if 2-d).
+    keepdims : bool
+        Keep the normed axes with length 1.
 
     Examples
     --------
     >>> import numpy as np, ferrox.array as fa
     >>> float(fa.linalg.norm(fa.from_array(np.array([3.0, 4.0]), chunks=1)).compute())
     5.0
+    >>> m = fa.from_array(np.arange(9.0).reshape(3, 3) - 4, chunks=2)
+    >>> float(fa.linalg.norm(m, ord=np.inf).compute())
+    9.0
     """
     from ferrox.array import ufuncs
 
     x = asarray(x)
-    if ord == "fro" and (x.ndim == 1 or isinstance(axis, int)):
-        raise ValueError("Invalid norm order 'fro' for vectors")
-    a = ufuncs.absolute(x)
-    if ord is None or ord == "fro" or ord == 2 and (x.ndim == 1 or axis is not None):
-        return ufuncs.sqrt((a * a).sum(axis=axis, keepdims=keepdims))
-    if ord == np.inf:
-        return a.max(axis=axis, keepdims=keepdims)
-    if ord == -np.inf:
-        return a.min(axis=axis, keepdims=keepdims)
-    if ord == 1 and (x.ndim == 1 or axis is not None):
-        return a.sum(axis=axis, keepdims=keepdims)
-    raise NotImplementedError(f"norm with ord={ord!r} is not supported yet")
+    if x.dtype.kind not in "fc":
+        x = x.astype(np.float64)
+    if axis is None:
+        ndim = x.ndim
+        if ord is None or (ord in ("f", "fro") and ndim == 2) or (ord == 2 and ndim == 1):
+            ret = ufuncs.sqrt(ufuncs.real(ufuncs.conjugate(x) * x).sum())
+            return ret.reshape([1] * ndim) if keepdims else ret
+        axis = tuple(range(ndim))
+    elif not isinstance(axis, tuple):
+        try:
+            axis = (int(axis),)
+        except Exception as e:
+            raise TypeError("'axis' must be None, an integer or a tuple of integers") from e
+    if len(axis) == 1:
+        return _vector_norm(x, ord, axis, keepdims)
+    if len(axis) == 2:
+        return _matrix_norm(x, ord, axis, keepdims)
+    raise ValueError("Improper number of dimensions to norm.")
 
 
 def tensordot(a: Any, b: Any, axes: Any = 2) -> Array:
