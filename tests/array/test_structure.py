@@ -241,3 +241,33 @@ def test_blocks_match_dask(index: object) -> None:
     d = dask_array.from_array(x, chunks=(3, 4)).blocks[index]
     assert f.chunks == d.chunks
     assert_eq(f, d.compute())
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        np.s_[::2],
+        np.s_[::-1, 1],
+        np.s_[[2, 0], :],
+        np.s_[..., [1, 0, 2]],
+        np.s_[-1, ::-2],
+        np.s_[np.array([0, 0, 1])],
+        np.s_[1, ...],
+    ],
+)
+def test_blocks_with_steps_and_lists_match_dask(index: object) -> None:
+    x = np.arange(70.0).reshape(7, 10)
+    f = fa.from_array(x, chunks=(3, 4)).blocks[index]
+    d = dask_array.from_array(x, chunks=(3, 4)).blocks[index]
+    assert f.chunks == d.chunks
+    assert_eq(f, d.compute())
+
+
+@pytest.mark.parametrize("index", [np.s_[None], np.s_[[0], [0]], np.s_[5], np.s_[0, 0, 0]])
+def test_blocks_errors_match_dask(index: object) -> None:
+    x = np.arange(70.0).reshape(7, 10)
+    with pytest.raises((ValueError, IndexError)) as dask_err:
+        dask_array.from_array(x, chunks=3).blocks[index]
+    with pytest.raises(type(dask_err.value)) as ferrox_err:
+        fa.from_array(x, chunks=3).blocks[index]
+    assert str(ferrox_err.value) == str(dask_err.value)

@@ -596,26 +596,45 @@ class _BlockView:
         self._array = array
 
     def __getitem__(self, index: Any) -> Array:
+        from ferrox.array.creation import concatenate
+
         a = self._array
         index = index if isinstance(index, tuple) else (index,)
+        if any(i is None for i in index):
+            raise ValueError("Slicing with np.newaxis or None is not supported")
+        if sum(isinstance(i, list | np.ndarray) for i in index) > 1:
+            raise ValueError("Can only slice with a single list")
+        dots = [i for i, item in enumerate(index) if item is Ellipsis]
+        if dots:
+            at = dots[0]
+            index = (*index[:at], *[slice(None)] * (a.ndim - len(index) + 1), *index[at + 1 :])
         if len(index) > a.ndim:
-            raise IndexError(f"too many indices for array with {a.ndim} block dimensions")
-        elements = []
+            raise IndexError("Too many indices for array")
+        out = a
         for axis, item in enumerate(index):
-            offsets = np.concatenate([[0], np.cumsum(a.chunks[axis])])
             n = len(a.chunks[axis])
+            offsets = np.concatenate([[0], np.cumsum(a.chunks[axis], dtype=np.int64)])
             if isinstance(item, slice):
-                start, stop, step = item.indices(n)
-                if step != 1:
-                    raise NotImplementedError("block slices with a step are not supported")
-                elements.append(slice(int(offsets[start]), int(offsets[max(start, stop)])))
+                picked = list(range(n))[item]
+            elif isinstance(item, list | np.ndarray):
+                picked = [int(i) for i in np.asarray(item).ravel()]
             else:
-                i = int(item)
+                picked = [operator.index(item)]
+            for i in picked:
                 if not -n <= i < n:
-                    raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
-                i %= n
-                elements.append(slice(int(offsets[i]), int(offsets[i + 1])))
-        return a[tuple(elements)]
+                    raise IndexError(f"Index {i} is out of bounds for axis {axis} with size {n}")
+            picked = [i % n for i in picked]
+            lead = (slice(None),) * axis
+            if not picked:
+                out = out[(*lead, slice(0, 0))]
+            elif picked == list(range(picked[0], picked[-1] + 1)):
+                out = out[(*lead, slice(int(offsets[picked[0]]), int(offsets[picked[-1] + 1])))]
+            else:
+                # Blocks out of order or skipped: one piece per block keeps
+                # each block's chunk, as in Dask.
+                pieces = [out[(*lead, slice(int(offsets[i]), int(offsets[i + 1])))] for i in picked]
+                out = concatenate(pieces, axis=axis)
+        return out
 
     @property
     def size(self) -> int:
