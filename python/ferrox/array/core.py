@@ -46,7 +46,7 @@ def _core_of(x: Any) -> Any:
         arr = np.asarray(x)
         if arr.dtype.name not in SUPPORTED_DTYPES:
             arr = arr.astype(
-                np.result_type(arr.dtype, np.float64) if arr.dtype.kind == "f" else arr.dtype
+                np.result_type(arr.dtype, np.float64) if arr.dtype.kind in "fc" else arr.dtype
             )
         return _core.ArrayCore.from_numpy(arr, -1)
     if isinstance(x, list | tuple):
@@ -216,22 +216,26 @@ class Array:
         )
 
     def _repr_html_(self) -> str:
-        rows = [
-            (
-                "Bytes",
-                _fmt_bytes(self.nbytes),
-                _fmt_bytes(math.prod(self.chunksize) * self.itemsize),
-            ),
+        """Dask's table: bytes and shape of the array and of its largest
+        block, the block and task counts, the dtype. Nothing is computed."""
+        chunk_bytes = math.prod(self.chunksize) * self.itemsize if self.shape else self.itemsize
+        pairs = [
+            ("Bytes", _fmt_bytes(self.nbytes), _fmt_bytes(chunk_bytes)),
             ("Shape", str(self.shape), str(self.chunksize)),
-            ("Dask graph", f"{self.npartitions} chunks in {self._core.num_tasks()} tasks", ""),
-            ("Data type", f"{self.dtype} numpy.ndarray", ""),
+        ]
+        spans = [
+            ("Dask graph", f"{self.npartitions} chunks in {self._core.num_tasks()} tasks"),
+            ("Data type", f"{self.dtype} numpy.ndarray"),
         ]
         body = "".join(
-            f"<tr><th>{html.escape(k)}</th><td>{html.escape(a)}</td><td>{html.escape(c)}</td></tr>"
-            for k, a, c in rows
+            f"<tr><th> {k} </th><td> {html.escape(a)} </td><td> {html.escape(c)} </td></tr>"
+            for k, a, c in pairs
+        ) + "".join(
+            f'<tr><th> {k} </th><td colspan="2"> {html.escape(v)} </td></tr>' for k, v in spans
         )
         return (
-            "<table><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead>"
+            '<table style="border-collapse: collapse;"><thead><tr><td> </td>'
+            "<th> Array </th><th> Chunk </th></tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
 
@@ -332,7 +336,22 @@ class Array:
         return self.transpose()
 
     def rechunk(self, chunks: Any = "auto", **kwargs: Any) -> Array:
-        """The same values cut into other ``chunks``."""
+        """The same values cut into other ``chunks``.
+
+        As in Dask, an axis missing from a dict, or given as None, keeps its
+        chunks; -1 is one block along the axis.
+
+        Examples
+        --------
+        >>> import ferrox.array as fa
+        >>> fa.ones((4, 6), chunks=2).rechunk({0: 1}).chunks
+        ((1, 1, 1, 1), (2, 2, 2))
+        """
+        if isinstance(chunks, dict):
+            by_axis = {ax % self.ndim if self.ndim else ax: c for ax, c in chunks.items()}
+            chunks = tuple(by_axis.get(ax) for ax in range(self.ndim))
+        if isinstance(chunks, tuple | list) and len(chunks) == self.ndim:
+            chunks = tuple(self.chunks[ax] if c is None else c for ax, c in enumerate(chunks))
         return Array(self._core.rechunk(chunks))
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:

@@ -23,7 +23,8 @@ def _shape(shape: Any) -> list[int]:
 
 def _holding_dtype(dtype: Any) -> np.dtype:
     """The dtype ferrox holds data of ``dtype`` in: other integer widths as
-    int64, other floats as float64; anything else raises ``TypeError``."""
+    int64, other floats as float64, complex64 as complex128; anything else
+    raises ``TypeError``."""
     dtype = np.dtype(dtype)
     if dtype.name in SUPPORTED_DTYPES:
         return dtype
@@ -31,6 +32,8 @@ def _holding_dtype(dtype: Any) -> np.dtype:
         return np.dtype(np.int64)
     if dtype.kind == "f":
         return np.dtype(np.float64)
+    if dtype.kind == "c":
+        return np.dtype(np.complex128)
     return np.dtype(dtype_name(dtype))
 
 
@@ -102,6 +105,8 @@ def from_array(x: Any, chunks: Any = "auto", name: Any = None, **kwargs: Any) ->
             arr = arr.astype(np.int64)
         elif arr.dtype.kind == "f":
             arr = arr.astype(np.float64)
+        elif arr.dtype.kind == "c":
+            arr = arr.astype(np.complex128)
         else:
             dtype_name(arr.dtype)
     return Array(_core.ArrayCore.from_numpy(arr, chunks))
@@ -250,6 +255,8 @@ def eye(
            [0, 0, 0]])
     """
     m = N if M is None else M
+    if N < 0 or m < 0:
+        raise ValueError("negative dimensions are not allowed")
     return Array(_core.ArrayCore.eye(int(N), int(m), int(k), dtype_name(dtype), chunks))
 
 
