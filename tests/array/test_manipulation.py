@@ -174,12 +174,12 @@ def test_pad_matches_numpy(data: tuple, mode: str, d: st.DataObject) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             expected = np.pad(x, width, mode=mode, **kwargs)
-    except ValueError as numpy_err:
-        with pytest.raises(ValueError) as ferrox_err:
+    except (ValueError, OverflowError) as numpy_err:
+        with pytest.raises(type(numpy_err)) as ferrox_err:
             fa.pad(a, width, mode=mode, **kwargs)
         assert str(ferrox_err.value) == str(numpy_err)
         return
-    if x.dtype.kind == "c" and mode in {"maximum", "minimum"}:
+    if x.dtype.kind == "c" and mode in {"maximum", "minimum"} and x.size:
         # ferrox has no complex min / max (NumPy orders complex numbers by parts)
         with pytest.raises(TypeError, match="of complex arrays is not supported"):
             fa.pad(a, width, mode=mode, **kwargs)

@@ -244,7 +244,8 @@ def _stat(x: Array, axis: int, mode: str, region: slice) -> Array:
 
         part = part.rechunk({axis: -1})
         chunks = tuple((1,) if ax == axis else c for ax, c in enumerate(part.chunks))
-        out = map_blocks(np.median, part, axis=axis, keepdims=True, chunks=chunks, dtype=np.float64)
+        dtype = np.result_type(part.dtype, 1.0)
+        out = map_blocks(np.median, part, axis=axis, keepdims=True, chunks=chunks, dtype=dtype)
     else:
         op = {"maximum": "max", "minimum": "min", "mean": "mean"}[mode]
         out = getattr(part, op)(axis=axis, keepdims=True)
@@ -253,11 +254,17 @@ def _stat(x: Array, axis: int, mode: str, region: slice) -> Array:
 
 def _reflect_odd(x: Array, axis: int, pair: tuple[int, int], include_edge: bool) -> Array:
     """NumPy's ``reflect_type="odd"`` padding of one axis: ``2 * edge - mirror
-    image``, repeated about the new edge while the margin is wider than the array."""
+    image`` (cast back, as NumPy's assignment does), repeated about the new
+    edge while the margin is wider than the array."""
     left, right = pair
     period = x.shape[axis]
     if period == 1 and (left or right):
         return _take(x, axis, [0] * (left + 1 + right))  # NumPy's legacy edge padding
+
+    def odd(cur: Array, edge: slice, mirror: slice) -> Array:
+        values = 2 * cur[_along(cur.ndim, axis, edge)] - cur[_along(cur.ndim, axis, mirror)]
+        return values.astype(x.dtype)
+
     cur = x
     while left > 0 or right > 0:
         n = cur.shape[axis]
@@ -268,18 +275,14 @@ def _reflect_odd(x: Array, axis: int, pair: tuple[int, int], include_edge: bool)
         if left > 0:
             k = min(length, left)
             mirror = slice(k - 1, None, -1) if offset else slice(k, 0, -1)
-            chunk = (
-                2 * cur[_along(cur.ndim, axis, slice(0, 1))] - cur[_along(cur.ndim, axis, mirror)]
-            )
-            cur = concatenate([chunk, cur], axis=axis)
+            cur = concatenate([odd(cur, slice(0, 1), mirror), cur], axis=axis)
             left -= k
         if right > 0:
             m = cur.shape[axis]
             k = min(length, right)
             first = m - 2 + offset
             mirror = slice(first, first - k if first - k >= 0 else None, -1)
-            edge = cur[_along(cur.ndim, axis, slice(m - 1, m))]
-            cur = concatenate([cur, 2 * edge - cur[_along(cur.ndim, axis, mirror)]], axis=axis)
+            cur = concatenate([cur, odd(cur, slice(m - 1, m), mirror)], axis=axis)
             right -= k
     return cur
 
@@ -337,8 +340,9 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Ar
             for width, value in zip(pair, value_pair, strict=True):
                 shape = list(out.shape)
                 shape[axis] = width
-                fill = np.asarray(value).astype(out.dtype).item()
-                parts.append(full(tuple(shape), fill, dtype=out.dtype))
+                cell = np.zeros((), out.dtype)
+                cell[()] = value  # NumPy's assignment: its casts and its OverflowError
+                parts.append(full(tuple(shape), cell.item(), dtype=out.dtype))
             out = concatenate([parts[0], out, parts[1]], axis=axis)
         return out
     if mode in {"maximum", "minimum", "mean", "median"}:
