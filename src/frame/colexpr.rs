@@ -369,7 +369,17 @@ impl ColExpr {
                     .into_series(PlSmallStr::EMPTY)
                     .new_from_index(0, height)
             }
-            ColExpr::Binary(op, l, r) => binary(*op, &l.eval(df, params)?, &r.eval(df, params)?)?,
+            ColExpr::Binary(op, l, r) => {
+                let (mut a, mut b) = (l.eval(df, params)?, r.eval(df, params)?);
+                // A Python number takes the other operand's dtype where it
+                // fits (NumPy's NEP 50, as pandas does): int32 + 1 is int32.
+                if l.is_python_number() {
+                    a = weak_cast(a, &b)?;
+                } else if r.is_python_number() {
+                    b = weak_cast(b, &a)?;
+                }
+                binary(*op, &a, &b)?
+            }
             ColExpr::Unary(op, a) => unary(op, &a.eval(df, params)?)?,
             ColExpr::FillNa(a, v) => {
                 let a = a.eval(df, params)?;
@@ -380,7 +390,7 @@ impl ColExpr {
                     let v = if a.dtype() == v.dtype() || v.dtype().is_null() {
                         v.cast(a.dtype())?
                     } else {
-                        v
+                        weak_cast(v, &a)?
                     };
                     let (a, v) = coerce(&a, &v)?;
                     a.zip_with(&a.is_not_null(), &v)?
@@ -399,6 +409,34 @@ impl ColExpr {
             }
         })
     }
+}
+
+impl ColExpr {
+    fn is_python_number(&self) -> bool {
+        matches!(self, ColExpr::Lit(Lit(s)) if matches!(s.dtype(), DataType::Int64 | DataType::Float64))
+    }
+}
+
+/// A Python number's series cast to the other operand's dtype when that
+/// keeps its kind (int into any int or float, float into a float).
+fn weak_cast(lit: Series, other: &Series) -> FxResult<Series> {
+    let to = other.dtype();
+    let fits = match lit.dtype() {
+        DataType::Int64 => to.is_integer() || to.is_float(),
+        DataType::Float64 => to.is_float(),
+        _ => false,
+    };
+    if !fits || to == lit.dtype() {
+        return Ok(lit);
+    }
+    if to.is_integer() {
+        // Only if every value fits (pandas raises or upcasts otherwise).
+        if let Ok(cast) = lit.strict_cast(to) {
+            return Ok(cast);
+        }
+        return Ok(lit);
+    }
+    Ok(lit.cast(to)?)
 }
 
 fn as_float(s: &Series) -> FxResult<Series> {
@@ -575,8 +613,53 @@ fn floor_float(s: &Series) -> FxResult<Series> {
     })
 }
 
-/// Python's `%`: `a - floor(a / b) * b`, the sign of the divisor.
+/// Python's `%`: the sign of the divisor. Floats as NumPy computes them
+/// (`fmod`, then shifted by the divisor), so results are bit-identical.
 fn python_mod(a: &Series, b: &Series) -> FxResult<Series> {
+    fn float_mod<T: num_traits::Float>(x: T, y: T) -> T {
+        let r = x % y;
+        if r != T::zero() && ((r < T::zero()) != (y < T::zero())) {
+            r + y
+        } else if r == T::zero() {
+            // NumPy gives the zero the divisor's sign.
+            T::zero().copysign_like(y)
+        } else {
+            r
+        }
+    }
+    trait CopySign {
+        fn copysign_like(self, y: Self) -> Self;
+    }
+    impl<T: num_traits::Float> CopySign for T {
+        fn copysign_like(self, y: T) -> T {
+            if y < T::zero() {
+                -self.abs()
+            } else {
+                self.abs()
+            }
+        }
+    }
+    match a.dtype() {
+        DataType::Float32 => {
+            let out: Float32Chunked = a
+                .f32()?
+                .iter()
+                .zip(b.f32()?.iter())
+                .map(|(x, y)| Some(float_mod(x?, y?)))
+                .collect();
+            return Ok(out.into_series());
+        }
+        DataType::Float64 => {
+            let out: Float64Chunked = a
+                .f64()?
+                .iter()
+                .zip(b.f64()?.iter())
+                .map(|(x, y)| Some(float_mod(x?, y?)))
+                .collect();
+            return Ok(out.into_series());
+        }
+        _ => {}
+    }
     let r = (a % b)?;
     // r has the sign of a; add b where r != 0 and sign(r) != sign(b).
     let zero = Series::new(PlSmallStr::EMPTY, [0i32]).cast(r.dtype())?;
@@ -702,7 +785,7 @@ fn unary(op: &UnOp, s: &Series) -> FxResult<Series> {
                     Err(_) => return Ok(BooleanChunked::full(name, false, s.len()).into_series()),
                 }
             };
-            is_in(s, &v, false)?
+            is_in(s, &v.implode()?.into_series(), false)?
                 .fill_null_with_values(false)?
                 .into_series()
         }
@@ -713,7 +796,7 @@ fn unary(op: &UnOp, s: &Series) -> FxResult<Series> {
                     .clone()
                     .into_series(PlSmallStr::EMPTY)
                     .new_from_index(0, s.len());
-                let (o, l) = coerce(&out, &l)?;
+                let (o, l) = coerce(&out, &weak_cast(l, &out)?)?;
                 out = o.zip_with(&o.gt_eq(&l)?.fill_null_with_values(true)?, &l)?;
             }
             if let Some(Lit(hi)) = hi {
@@ -721,7 +804,7 @@ fn unary(op: &UnOp, s: &Series) -> FxResult<Series> {
                     .clone()
                     .into_series(PlSmallStr::EMPTY)
                     .new_from_index(0, s.len());
-                let (o, h) = coerce(&out, &h)?;
+                let (o, h) = coerce(&out, &weak_cast(h, &out)?)?;
                 out = o.zip_with(&o.lt_eq(&h)?.fill_null_with_values(true)?, &h)?;
             }
             out
