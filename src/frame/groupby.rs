@@ -6,8 +6,9 @@
 //!
 //! Decomposable aggregations keep a few partial columns per group: `sum`,
 //! `prod`, `count`, `size`, `min`, `max`, `first`, `last`, `any`, `all`
-//! one; `mean` two (sum as float64, count); `std` / `var` three (count,
-//! mean, M2, merged with Chan's formula). Holistic ones (`median`,
+//! one; `mean` two (sum as float64, count); `std` / `var` four (count,
+//! mean in two parts, M2; merged as in Chan et al., without losing the
+//! digits that separate nearby means). Holistic ones (`median`,
 //! `nunique`) cannot be summarized that way: when a request has one, the
 //! tree gathers the rows themselves (only the needed columns; distinct
 //! pairs for `nunique`) and the last step aggregates them directly.
@@ -325,59 +326,80 @@ fn prepare(col: &Column, op: AggOp) -> FxResult<Column> {
     })
 }
 
-/// (count, mean, M2) per group of a float column, missing values skipped.
-fn moments(col: &Column, groups: &GroupsType) -> FxResult<[Column; 3]> {
-    let s = col.as_materialized_series().cast(&DataType::Float64)?;
+/// The partial columns of `std` / `var`.
+const MOMENTS: [&str; 4] = ["n", "mean", "lo", "m2"];
+
+/// (count, mean, M2) per group of a float column, missing values skipped,
+/// with the mean in two parts (`mean + lo`) so that merging partials does
+/// not lose the digits that separate nearby means: the corrected two-pass
+/// algorithm (the first mean's rounding error is measured on the
+/// deviations and kept in `lo`), as accurate as pandas' own variance.
+fn moments(col: &Column, groups: &GroupsType) -> FxResult<[Column; 4]> {
+    let s = col
+        .as_materialized_series()
+        .cast(&DataType::Float64)?
+        .rechunk();
     let ca = s.f64()?;
     let stats = per_group(groups, |rows| {
-        let (mut n, mut mean, mut m2) = (0i64, 0f64, 0f64);
-        for i in rows {
-            if let Some(x) = ca.get(i) {
-                n += 1;
-                let d = x - mean;
-                mean += d / n as f64;
-                m2 += d * (x - mean);
-            }
+        let values: Vec<f64> = rows.filter_map(|i| ca.get(i)).collect();
+        let n = values.len();
+        if n == 0 {
+            return Ok((0, 0.0, 0.0, 0.0));
         }
-        Ok((n, mean, m2))
+        let rough = values.iter().sum::<f64>() / n as f64;
+        let (mut dev, mut sq) = (0.0, 0.0);
+        for x in &values {
+            let d = x - rough;
+            dev += d;
+            sq += d * d;
+        }
+        let lo = dev / n as f64;
+        let m2 = (sq - dev * lo).max(0.0);
+        Ok((n as i64, rough, lo, m2))
     })?;
     Ok(moment_columns(&stats))
 }
 
-fn moment_columns(stats: &[(i64, f64, f64)]) -> [Column; 3] {
+fn moment_columns(stats: &[(i64, f64, f64, f64)]) -> [Column; 4] {
     let n: Int64Chunked = stats.iter().map(|s| Some(s.0)).collect();
     let mean: Float64Chunked = stats.iter().map(|s| Some(s.1)).collect();
-    let m2: Float64Chunked = stats.iter().map(|s| Some(s.2)).collect();
-    [n.into_column(), mean.into_column(), m2.into_column()]
+    let lo: Float64Chunked = stats.iter().map(|s| Some(s.2)).collect();
+    let m2: Float64Chunked = stats.iter().map(|s| Some(s.3)).collect();
+    [
+        n.into_column(),
+        mean.into_column(),
+        lo.into_column(),
+        m2.into_column(),
+    ]
 }
 
-/// Merge (count, mean, M2) partial rows per group (Chan et al.).
-fn merge_moments(
-    n: &Column,
-    mean: &Column,
-    m2: &Column,
-    groups: &GroupsType,
-) -> FxResult<[Column; 3]> {
-    let (n, mean, m2) = (
-        n.as_materialized_series().i64()?.clone(),
-        mean.as_materialized_series().f64()?.clone(),
-        m2.as_materialized_series().f64()?.clone(),
-    );
+/// Merge (count, mean + lo, M2) partial rows per group: every partial's
+/// mean as an offset from the first one's (exact for nearby values), the
+/// merged mean from the offsets, then M2 = Σ M2 + Σ n·(offset − mean)².
+fn merge_moments(parts: [&Column; 4], groups: &GroupsType) -> FxResult<[Column; 4]> {
+    let n = parts[0].as_materialized_series().i64()?.clone();
+    let mean = parts[1].as_materialized_series().f64()?.clone();
+    let lo = parts[2].as_materialized_series().f64()?.clone();
+    let m2 = parts[3].as_materialized_series().f64()?.clone();
     let stats = per_group(groups, |rows| {
-        let (mut nt, mut mt, mut m2t) = (0i64, 0f64, 0f64);
-        for i in rows {
-            let nb = n.get(i).unwrap_or(0);
-            if nb == 0 {
-                continue;
-            }
-            let (mb, m2b) = (mean.get(i).unwrap_or(0.0), m2.get(i).unwrap_or(0.0));
-            let total = nt + nb;
-            let d = mb - mt;
-            mt += d * nb as f64 / total as f64;
-            m2t += m2b + d * d * (nt as f64) * (nb as f64) / total as f64;
-            nt = total;
+        let rows: Vec<usize> = rows.filter(|&i| n.get(i).unwrap_or(0) > 0).collect();
+        let Some(&first) = rows.first() else {
+            return Ok((0, 0.0, 0.0, 0.0));
+        };
+        let reference = mean.get(first).unwrap_or(0.0);
+        let offset = |i: usize| (mean.get(i).unwrap_or(0.0) - reference) + lo.get(i).unwrap_or(0.0);
+        let total: i64 = rows.iter().map(|&i| n.get(i).unwrap_or(0)).sum();
+        let shift = rows
+            .iter()
+            .map(|&i| n.get(i).unwrap_or(0) as f64 * offset(i))
+            .sum::<f64>()
+            / total as f64;
+        let mut m2t = 0.0;
+        for &i in &rows {
+            let d = offset(i) - shift;
+            m2t += m2.get(i).unwrap_or(0.0) + n.get(i).unwrap_or(0) as f64 * d * d;
         }
-        Ok((nt, mt, m2t))
+        Ok((total, reference, shift, m2t))
     })?;
     Ok(moment_columns(&stats))
 }
@@ -409,7 +431,7 @@ pub fn chunk(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult<Data
     for (i, spec) in aggs.iter().enumerate() {
         let col = prepare(df.column(&spec.column)?, spec.op)?;
         if matches!(spec.op, AggOp::Std | AggOp::Var) {
-            for (c, part) in moments(&col, &groups)?.into_iter().zip(["n", "mean", "m2"]) {
+            for (c, part) in moments(&col, &groups)?.into_iter().zip(MOMENTS) {
                 cols.push(c.with_name(partial_name(i, part)));
             }
             continue;
@@ -471,8 +493,8 @@ pub fn combine(parts: &[&DataFrame], keys: &[String], aggs: &[AggSpec]) -> FxRes
     for (i, spec) in aggs.iter().enumerate() {
         if matches!(spec.op, AggOp::Std | AggOp::Var) {
             let p = |part| all.column(&partial_name(i, part));
-            let merged = merge_moments(p("n")?, p("mean")?, p("m2")?, &groups)?;
-            for (c, part) in merged.into_iter().zip(["n", "mean", "m2"]) {
+            let merged = merge_moments([p("n")?, p("mean")?, p("lo")?, p("m2")?], &groups)?;
+            for (c, part) in merged.into_iter().zip(MOMENTS) {
                 cols.push(c.with_name(partial_name(i, part)));
             }
             continue;
