@@ -196,3 +196,40 @@ def test_dt_on_numbers_raises(frames):
         pdf.i.dt  # noqa: B018
     with pytest.raises(AttributeError, match="datetimelike"):
         ddf.i.dt  # noqa: B018
+
+
+# --- cumulative ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", ["cumsum", "cumprod", "cummax", "cummin"])
+def test_cumulative(frames, op):
+    ddf, pdf = frames
+    column = "p" if op == "cumprod" else "f"
+    assert_eq(getattr(ddf[column], op)(), getattr(pdf[column], op)())
+    assert_eq(getattr(ddf.i, op)(), getattr(pdf.i, op)())
+    assert_eq(getattr(ddf[["i", column]], op)(), getattr(pdf[["i", column]], op)())
+
+
+def test_cumulative_after_filter(frames):
+    """Filtered partitions (some empty) still carry the running value."""
+    ddf, pdf = frames
+    assert_eq(ddf[ddf.i > 3].f.cumsum(), pdf[pdf.i > 3].f.cumsum())
+    assert_eq(ddf[ddf.i > 3].i.cummax(), pdf[pdf.i > 3].i.cummax())
+
+
+@settings(max_examples=30, deadline=None)
+@given(partitioned_frames())
+def test_random_cumulative(data):
+    pdf, n = data
+    ddf = dd.from_pandas(pdf, npartitions=n)
+    for op in ["cumsum", "cummax", "cummin"]:
+        assert_eq(getattr(ddf.f, op)(), getattr(pdf.f, op)())
+        assert_eq(getattr(ddf.i, op)(), getattr(pdf.i, op)())
+
+
+def test_cumulative_of_text_raises(frames):
+    ddf, pdf = frames
+    with pytest.raises(TypeError):
+        pdf.s.cumprod()
+    with pytest.raises(TypeError):
+        ddf.s.cumprod()

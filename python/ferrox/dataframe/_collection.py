@@ -189,10 +189,18 @@ class Scalar(_Frame):
     computing it first.
     """
 
+    def __init__(self, core: _core.FrameCore, convert: Any = None) -> None:
+        super().__init__(core)
+        self._convert = convert
+
+    def _with_core(self, core: _core.FrameCore) -> Scalar:
+        return Scalar(core, self._convert)
+
     def _finalize(self, frame: pd.DataFrame) -> Any:
         if len(frame) == 0:
             return np.nan
-        return frame.iloc[0, -1]
+        value = frame.iloc[0, -1]
+        return value if self._convert is None else self._convert(value)
 
     @property
     def dtype(self) -> Any:

@@ -99,8 +99,11 @@ class _Split:
         return self
 
     def __getitem__(self, i: int) -> Series:
+        from ferrox.dataframe.series import _ObjectSeries
+
         core = self._s._core.str_method("split_get", pat=self._pat, start=int(i))
-        return self._s._with_core(core)
+        # pandas' pieces of split lists are an object column.
+        return _ObjectSeries(core, self._s.name)
 
     def get(self, i: int) -> Series:
         """The ``i``-th piece."""

@@ -346,7 +346,9 @@ class Series(_Frame):
         if unsupported:
             raise NotImplementedError(f"{op}({', '.join(unsupported)}=...) is not supported yet")
         column = self._core.columns()[0]
-        return Scalar(self._core.groupby([], [(column, op, column, ddof)]))
+        # pandas returns a Python int for nunique, NumPy scalars otherwise.
+        convert = int if op == "nunique" else None
+        return Scalar(self._core.groupby([], [(column, op, column, ddof)]), convert)
 
     def sum(self, skipna: bool = True, **kwargs: Any) -> Scalar:
         """Sum of the values (missing values skipped)."""
@@ -473,6 +475,22 @@ class _ValueCounts(Series):
         if self._sort:
             out = out.sort_values(ascending=self._ascending, kind="stable")
         return out
+
+
+class _ObjectSeries(Series):
+    """A text series pandas gives as ``object`` dtype (pieces of
+    ``str.split``)."""
+
+    def _with_core(self, core: _core.FrameCore) -> Series:
+        return _ObjectSeries(core, self.name)
+
+    @property
+    def dtype(self) -> Any:
+        """``object``, as pandas."""
+        return np.dtype(object)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        return super()._finalize(frame).astype(object)
 
 
 def _dtype_name(dtype: Any) -> str:
