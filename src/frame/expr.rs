@@ -408,9 +408,14 @@ impl FrameExpr {
             let (_, inner, own) = frame.split();
             let base = params.len();
             params.extend(own);
-            let e = e
-                .map_params(&|i| i + base)
-                .substitute(&|c| inner.iter().find(|(n, _)| n == c).map(|(_, e)| e.clone()));
+            // `e` reads the frame's columns; their expressions read the
+            // frame's own scalar inputs, which now start at `base`.
+            let e = e.substitute(&|c| {
+                inner
+                    .iter()
+                    .find(|(n, _)| n == c)
+                    .map(|(_, e)| e.map_params(&|i| i + base))
+            });
             exprs.push((name.clone(), e));
         }
         let mut seen = PlHashSet::new();
@@ -603,6 +608,7 @@ impl FrameExpr {
                 op: AggOp::Min,
                 output: ORDER.into(),
                 ddof: 1,
+                q: 0.0,
             });
             (self.with_position(), aggs)
         };
@@ -654,7 +660,9 @@ impl AggOp {
         let numeric = dtype.is_primitive_numeric() || dtype.is_bool();
         Ok(match self {
             AggOp::Count | AggOp::Size | AggOp::NUnique => DataType::Int64,
-            AggOp::Mean | AggOp::Std | AggOp::Var | AggOp::Median if numeric => DataType::Float64,
+            AggOp::Mean | AggOp::Std | AggOp::Var | AggOp::Median | AggOp::Quantile if numeric => {
+                DataType::Float64
+            }
             AggOp::Sum | AggOp::Prod if dtype.is_bool() => DataType::Int64,
             AggOp::Sum | AggOp::Prod if dtype.is_integer() => DataType::Int64,
             AggOp::Sum | AggOp::Prod | AggOp::Min | AggOp::Max if numeric => dtype.clone(),
