@@ -895,3 +895,33 @@ pub fn python_float_repr(v: f64) -> String {
     }
     s
 }
+
+impl std::fmt::Display for ColExpr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColExpr::Col(c) => write!(f, "{c}"),
+            ColExpr::Lit(Lit(s)) => match s.value() {
+                AnyValue::String(v) => write!(f, "{v:?}"),
+                AnyValue::StringOwned(v) => write!(f, "{:?}", v.as_str()),
+                v => write!(f, "{v}"),
+            },
+            ColExpr::Param(i, _) => write!(f, "<scalar {i}>"),
+            ColExpr::Binary(op, a, b) => write!(f, "({a} {} {b})", op.symbol()),
+            ColExpr::Unary(op, a) => match op {
+                UnOp::Neg => write!(f, "-{a}"),
+                UnOp::Invert => write!(f, "~{a}"),
+                UnOp::Str(s) => write!(f, "{a}.str.{}", format!("{s:?}").to_lowercase()),
+                UnOp::Dt(d) => write!(f, "{a}.dt.{}", format!("{d:?}").to_lowercase()),
+                UnOp::Cast(DataTypeLit(d)) => write!(f, "{a}.astype({d})"),
+                UnOp::IsIn(v) => write!(f, "{a}.isin(<{} values>)", v.0.len()),
+                other => {
+                    let name = format!("{other:?}");
+                    let name = name.split('(').next().unwrap_or("").to_lowercase();
+                    write!(f, "{a}.{name}()")
+                }
+            },
+            ColExpr::FillNa(a, v) => write!(f, "{a}.fillna({v})"),
+            ColExpr::Where(c, a, b) => write!(f, "{a}.where({c}, {b})"),
+        }
+    }
+}

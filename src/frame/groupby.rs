@@ -56,11 +56,13 @@ pub enum AggOp {
     Any,
     /// Whether every value is true.
     All,
+    /// The `q`-quantile of the non-missing values (linear interpolation).
+    Quantile,
 }
 
 impl AggOp {
     /// Every aggregation, for parsing names.
-    pub const ALL: [AggOp; 15] = [
+    pub const ALL: [AggOp; 16] = [
         AggOp::Sum,
         AggOp::Prod,
         AggOp::Mean,
@@ -76,6 +78,7 @@ impl AggOp {
         AggOp::NUnique,
         AggOp::Any,
         AggOp::All,
+        AggOp::Quantile,
     ];
 
     /// pandas' name.
@@ -96,6 +99,7 @@ impl AggOp {
             AggOp::NUnique => "nunique",
             AggOp::Any => "any",
             AggOp::All => "all",
+            AggOp::Quantile => "quantile",
         }
     }
 
@@ -118,7 +122,7 @@ impl AggOp {
     }
 
     fn holistic(self) -> bool {
-        matches!(self, AggOp::Median | AggOp::NUnique)
+        matches!(self, AggOp::Median | AggOp::NUnique | AggOp::Quantile)
     }
 }
 
@@ -133,6 +137,8 @@ pub struct AggSpec {
     pub output: String,
     /// Delta degrees of freedom (`std`, `var`).
     pub ddof: u8,
+    /// The quantile (`quantile`).
+    pub q: f64,
 }
 
 fn partial_name(i: usize, part: &str) -> PlSmallStr {
@@ -281,7 +287,7 @@ fn chunk_parts(op: AggOp) -> Vec<(Reduce, &'static str)> {
         AggOp::All => vec![(Reduce::All, "all")],
         // Computed by `moments` (count, mean, m2), not by a `Reduce`.
         AggOp::Std | AggOp::Var => vec![],
-        AggOp::Median | AggOp::NUnique => vec![],
+        AggOp::Median | AggOp::NUnique | AggOp::Quantile => vec![],
     }
 }
 
@@ -602,6 +608,11 @@ fn aggregate_rows(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult
         let out = unsafe {
             match spec.op {
                 AggOp::Median => col.agg_median(&groups),
+                AggOp::Quantile => col.cast(&DataType::Float64)?.agg_quantile(
+                    &groups,
+                    spec.q,
+                    QuantileMethod::Linear,
+                ),
                 AggOp::NUnique => {
                     let n = col.agg_n_unique(&groups).cast(&DataType::Int64)?;
                     // pandas does not count a missing value as a value.

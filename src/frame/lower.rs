@@ -260,3 +260,102 @@ fn groupby_node(
     }
     Node::new(key(&e.name, i), step(GroupStep::Aggregate, None), level)
 }
+
+/// The plan `explain()` prints: what each task of partition 0 does after
+/// fusion and projection pushdown, one step per line, inputs indented.
+pub fn explain(e: &Arc<FrameExpr>) -> String {
+    let mut out = String::new();
+    explain_into(e, &all_columns(e), 0, &mut out);
+    out
+}
+
+fn explain_into(e: &Arc<FrameExpr>, columns: &[PlSmallStr], depth: usize, out: &mut String) {
+    use std::fmt::Write;
+    let pad = "  ".repeat(depth);
+    match &e.kind {
+        Kind::GroupBy {
+            input,
+            keys,
+            aggs,
+            split_every,
+        } => {
+            let labels: Vec<String> = aggs
+                .iter()
+                .map(|a| format!("{}={}({})", a.output, a.op.name(), a.column))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{pad}GroupBy by={keys:?} [{}] (tree of fan-in {split_every} over {} partitions)",
+                labels.join(", "),
+                input.npartitions
+            );
+            let mut needed: Vec<PlSmallStr> = keys.iter().map(|k| k.as_str().into()).collect();
+            needed.extend(aggs.iter().map(|a| PlSmallStr::from(a.column.as_str())));
+            let needed = in_schema_order(input, &needed);
+            explain_into(input, &needed, depth + 1, out);
+        }
+        Kind::Op(op) => {
+            let _ = writeln!(out, "{pad}{} ({} partitions)", op.describe(), e.npartitions);
+            for input in op.inputs() {
+                explain_into(&input, &all_columns(&input), depth + 1, out);
+            }
+        }
+        _ => {
+            let mut deps = Vec::new();
+            let p = partition(e, 0, columns, &mut deps);
+            explain_partition(&p, e.npartitions, depth, out);
+        }
+    }
+}
+
+fn explain_partition(p: &Partition, n: usize, depth: usize, out: &mut String) {
+    use std::fmt::Write;
+    let pad = "  ".repeat(depth);
+    match p {
+        Partition::Source {
+            src,
+            columns,
+            n_rows,
+            ..
+        } => {
+            let limit = n_rows.map_or(String::new(), |n| format!(" first {n} rows"));
+            let _ = writeln!(
+                out,
+                "{pad}{} columns={columns:?}{limit} ({n} partitions)",
+                src.label()
+            );
+        }
+        Partition::Input(_, columns) => {
+            let _ = writeln!(out, "{pad}Input columns={columns:?}");
+        }
+        Partition::Select {
+            input, keep, exprs, ..
+        } => {
+            let items: Vec<String> = exprs.iter().map(|(n, e)| format!("{n}={e}")).collect();
+            let keep = if keep.is_empty() {
+                String::new()
+            } else {
+                format!(" index={keep:?}")
+            };
+            let _ = writeln!(out, "{pad}Select [{}]{keep}", items.join(", "));
+            explain_partition(input, n, depth + 1, out);
+        }
+        Partition::Filter {
+            input, predicate, ..
+        } => {
+            let _ = writeln!(out, "{pad}Filter {predicate}");
+            explain_partition(input, n, depth + 1, out);
+        }
+        Partition::RowIndex { input, column, .. } => {
+            let _ = writeln!(
+                out,
+                "{pad}RowIndex {column} (from the lengths of earlier partitions)"
+            );
+            explain_partition(input, n, depth + 1, out);
+        }
+        Partition::Head(input, k) => {
+            let _ = writeln!(out, "{pad}Head {k}");
+            explain_partition(input, n, depth + 1, out);
+        }
+    }
+}

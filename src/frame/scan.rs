@@ -211,7 +211,10 @@ impl CumKernel {
                     Some(cf) => cf.column(c.name())?.get(0)?.into_static(),
                     None => AnyValue::Null,
                 };
-                Ok(self.op.apply(c.as_materialized_series(), &init)?.into_column())
+                Ok(self
+                    .op
+                    .apply(c.as_materialized_series(), &init)?
+                    .into_column())
             })
             .collect()
     }

@@ -592,11 +592,22 @@ impl FrameCore {
         let aggs = aggs
             .into_iter()
             .map(|(column, op, output, ddof)| {
+                // `quantile:0.25` carries its quantile.
+                let (name, q) = match op.split_once(':') {
+                    Some((name, q)) => (
+                        name,
+                        q.parse::<f64>().map_err(|_| {
+                            PyValueError::new_err(format!("bad quantile in '{op}'"))
+                        })?,
+                    ),
+                    None => (op.as_str(), 0.5),
+                };
                 Ok(AggSpec {
                     column,
-                    op: AggOp::from_name(&op)?,
+                    op: AggOp::from_name(name)?,
                     output,
                     ddof,
+                    q,
                 })
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -608,6 +619,11 @@ impl FrameCore {
     fn cumulative(&self, op: &str) -> PyResult<FrameCore> {
         let op = crate::frame::scan::CumOp::from_name(op)?;
         Ok(wrap(crate::frame::scan::CumAgg::build(&self.expr, op)?))
+    }
+
+    /// The optimized plan, as text.
+    fn explain(&self) -> String {
+        lower::explain(&self.expr)
     }
 
     /// The first `n` rows of the first partition.

@@ -438,6 +438,69 @@ class DataFrame(_Frame):
             raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
         return DataFrame(self._core.cumulative(op))
 
+    def quantile(self, q: Any = 0.5, numeric_only: bool = False) -> Any:
+        """Quantiles of each column (exact, linear interpolation)."""
+        from ferrox.dataframe.stats import frame_quantile
+
+        return frame_quantile(self, q, numeric_only)
+
+    def describe(self, percentiles: Any = None) -> Any:
+        """count, mean, std, min, quartiles and max of the numeric columns."""
+        from ferrox.dataframe.stats import describe
+
+        return describe(self, percentiles)
+
+    def cov(self, ddof: int = 1, numeric_only: bool = False) -> Any:
+        """Covariances of the columns, over pairwise complete rows."""
+        from ferrox.dataframe.stats import cov_corr
+
+        return cov_corr(self, "cov", ddof, numeric_only)
+
+    def corr(self, method: str = "pearson", numeric_only: bool = False) -> Any:
+        """Pearson correlations of the columns, over pairwise complete rows."""
+        from ferrox.dataframe.stats import cov_corr
+
+        return cov_corr(self, method, 1, numeric_only)
+
+    # --- queries -------------------------------------------------------------
+
+    def query(
+        self, expr: str, local_dict: dict[str, Any] | None = None, **kwargs: Any
+    ) -> DataFrame:
+        """The rows where ``expr`` holds: pandas' query syntax (comparisons,
+        ``and`` / ``or`` / ``not``, ``&`` / ``|`` / ``~``, arithmetic,
+        ``in`` / ``not in`` lists, ``@name`` for variables of the caller,
+        backquoted column names)."""
+        import inspect
+
+        from ferrox.dataframe.query import evaluate
+
+        if local_dict is None:
+            frame = inspect.currentframe()
+            caller = frame.f_back if frame is not None else None
+            local_dict = {**caller.f_globals, **caller.f_locals} if caller is not None else {}
+        mask = evaluate(expr, self, local_dict)
+        if not isinstance(mask, Series):
+            raise ValueError(f"the query {expr!r} does not give a boolean column")
+        return self[mask]
+
+    def eval(self, expr: str, local_dict: dict[str, Any] | None = None) -> Any:
+        """The value of ``expr`` (pandas' query syntax) over the columns."""
+        import inspect
+
+        from ferrox.dataframe.query import evaluate
+
+        if local_dict is None:
+            frame = inspect.currentframe()
+            caller = frame.f_back if frame is not None else None
+            local_dict = {**caller.f_globals, **caller.f_locals} if caller is not None else {}
+        return evaluate(expr, self, local_dict)
+
+    def explain(self) -> None:
+        """Print the optimized plan: each task's steps after fusion and
+        projection pushdown (which columns every source reads)."""
+        print(self._core.explain(), end="")
+
     # --- grouping ------------------------------------------------------------
 
     def groupby(

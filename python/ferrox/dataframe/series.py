@@ -402,6 +402,34 @@ class Series(_Frame):
         """Median (exact: the values are gathered)."""
         return self._reduce("median", skipna=skipna)
 
+    def quantile(self, q: Any = 0.5) -> Any:
+        """The ``q``-quantile(s), exact, with linear interpolation."""
+        from ferrox.dataframe.stats import series_quantile
+
+        return series_quantile(self, q)
+
+    def describe(self, percentiles: Any = None) -> Any:
+        """count, mean, std, min, quartiles and max."""
+        from ferrox.dataframe.stats import series_describe
+
+        return series_describe(self, percentiles)
+
+    def cov(self, other: Series, ddof: int = 1) -> Any:
+        """Covariance with ``other`` over the rows where both are present."""
+        from ferrox.dataframe.stats import series_cov_corr
+
+        return series_cov_corr(self, other, "cov", ddof)
+
+    def corr(self, other: Series, method: str = "pearson") -> Any:
+        """Pearson correlation with ``other``."""
+        from ferrox.dataframe.stats import series_cov_corr
+
+        return series_cov_corr(self, other, method)
+
+    def explain(self) -> None:
+        """Print the optimized plan (see ``DataFrame.explain``)."""
+        print(self._core.explain(), end="")
+
     def value_counts(
         self, sort: bool = True, ascending: bool = False, dropna: bool = True
     ) -> Series:
