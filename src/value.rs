@@ -29,4 +29,6 @@ pub enum Value {
     Partial(Arc<Partial>),
     /// A partition of a data frame.
     Frame(Arc<polars_core::frame::DataFrame>),
+    /// The pieces a shuffle's split step cut one partition into.
+    Frames(Arc<Vec<Arc<polars_core::frame::DataFrame>>>),
 }

@@ -117,6 +117,7 @@ fn kind(v: &Value) -> &'static str {
         Value::Py(_) => "a Python object",
         Value::Array(_) | Value::Partial(_) => "an array block",
         Value::Frame(_) => "a frame partition",
+        Value::Frames(_) => "pieces of a frame partition",
     }
 }
 

@@ -139,6 +139,11 @@ pub trait FrameOp: Send + Sync {
     /// The node producing partition `i` of `e` (whose kind is this op),
     /// every column.
     fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<crate::graph::Node>;
+    /// A node computing the divisions of the result's index (a one-column
+    /// frame `[min, b1, …, max]`), if the operation knows them.
+    fn divisions(&self, _e: &Arc<FrameExpr>) -> Option<Arc<crate::graph::Node>> {
+        None
+    }
     /// A one-line description for `explain()`.
     fn describe(&self) -> String {
         self.label().to_string()

@@ -14,15 +14,24 @@
 //!   [`kernels`]: the task kernels.
 //! - [`scan`]: cumulative reductions across partitions.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
+//! - [`shuffle`]: moving rows between partitions (split / gather);
+//!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
+//!   [`concat`] (`concat`, `reset_index`,
+//!   `repartition`) and [`index`] (divisions, `loc`) build on it.
 
 pub mod colexpr;
+pub mod concat;
+pub mod distinct;
 pub mod export;
 pub mod expr;
 pub mod groupby;
+pub mod index;
 pub mod io;
 pub mod kernels;
 pub mod lower;
 pub mod scan;
+pub mod shuffle;
+pub mod sort;
 pub mod source;
 pub mod strings;
 pub mod temporal;

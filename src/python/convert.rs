@@ -28,6 +28,13 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
             let (batch, schema) = crate::frame::export::to_arrow(df)?;
             pyo3_arrow::PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?
         }
+        Value::Frames(parts) => {
+            let tables = parts
+                .iter()
+                .map(|df| value_to_py(py, &Value::Frame(df.clone())))
+                .collect::<PyResult<Vec<_>>>()?;
+            pyo3::types::PyList::new(py, tables)?.into_any()
+        }
         Value::Partial(_) => {
             return Err(PyTypeError::new_err(
                 "a reduction partial has no Python form",

@@ -88,7 +88,7 @@ fn parse_dtype(name: &str) -> PyResult<DataType> {
 }
 
 /// A Python scalar as a literal.
-fn py_to_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
+pub(crate) fn py_to_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
     if obj.is_none() {
         return Ok(Scalar::null(DataType::Null));
     }

@@ -12,6 +12,7 @@ pub mod array;
 pub mod convert;
 pub mod error;
 pub mod frame;
+pub mod frame_ops;
 pub mod gil;
 pub mod native;
 pub mod task;
@@ -28,6 +29,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(task::compute, m)?)?;
     m.add_function(wrap_pyfunction!(native::get, m)?)?;
     m.add_function(wrap_pyfunction!(native::native_op, m)?)?;
+    frame_ops::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

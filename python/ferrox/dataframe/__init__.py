@@ -18,6 +18,7 @@ from ferrox.dataframe._collection import Scalar
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.groupby import DataFrameGroupBy, SeriesGroupBy
 from ferrox.dataframe.io import from_dict, from_pandas, read_csv
+from ferrox.dataframe.reshape import concat
 from ferrox.dataframe.series import Series
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Series",
     "SeriesGroupBy",
     "compute",
+    "concat",
     "from_dict",
     "from_pandas",
     "read_csv",

@@ -20,6 +20,7 @@ import pandas as pd
 from ferrox import _core
 from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
 from ferrox.dataframe.series import Series, _dtype_name, operand
+from ferrox.dataframe.shuffle_methods import FrameShuffleMethods
 
 if TYPE_CHECKING:
     from ferrox.dataframe.groupby import DataFrameGroupBy
@@ -29,7 +30,7 @@ def _columns(key: Any) -> list[str]:
     return [str(k) for k in key]
 
 
-class DataFrame(_Frame):
+class DataFrame(FrameShuffleMethods, _Frame):
     """A lazy, partitioned ``pandas.DataFrame``.
 
     Examples

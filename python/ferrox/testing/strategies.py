@@ -72,8 +72,95 @@ def chunked_arrays(
     return arr, draw(chunks_for(shape))
 
 
-#: Text values for frame strategies: mixed case, a space, non-ASCII, empty.
-WORDS = ["a", "b", "B", "c d", "élan", ""]
+#: Text values for frame strategies: mixed case (pandas sorts "B" before
+#: "a"), an empty string, a space, non-ASCII.
+WORDS = ["a", "b", "B", "", "c d", "élan", "zz"]
+
+
+@st.composite
+def partition_sizes(draw: Any, n: int, max_partitions: int = 5) -> tuple[int, ...]:
+    """Partition lengths summing to ``n``, empty and one-row ones included."""
+    k = draw(st.integers(1, max_partitions))
+    cuts = sorted(draw(st.lists(st.integers(0, n), min_size=k - 1, max_size=k - 1)))
+    edges = [0, *cuts, n]
+    return tuple(b - a for a, b in zip(edges, edges[1:], strict=False))
+
+
+@st.composite
+def partitioned_frames(
+    draw: Any,
+    columns: dict[str, str] | None = None,
+    min_rows: int = 0,
+    max_rows: int = 25,
+    max_partitions: int = 5,
+    missing: bool = True,
+) -> tuple[Any, tuple[int, ...]]:
+    """A pandas frame whose columns have the given kinds (``"int"``,
+    ``"float"`` with NaN, ``"str"`` with missing values, ``"bool"``) drawn
+    from small value sets, so that keys repeat, and partition lengths for
+    it (empty and one-row partitions included).
+
+    Without ``columns``: a frame of ``pandas_frames`` (every kind, random
+    values) and a number of partitions for ``from_pandas``.
+    """
+    import pandas as pd
+
+    if columns is None:
+        return draw(_frames_and_count(max_rows=max_rows, nulls=missing))
+
+    n = draw(st.integers(min_rows, max_rows))
+    data: dict[str, Any] = {}
+    for name, kind in columns.items():
+        if kind == "int":
+            data[name] = np.array(draw(st.lists(st.integers(-4, 4), min_size=n, max_size=n)))
+            data[name] = data[name].astype(np.int64)
+        elif kind == "float":
+            pool = [-1.5, 0.0, 0.5, 2.0, 3.25] + ([np.nan] if missing else [])
+            data[name] = np.array(
+                draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n)), dtype=np.float64
+            )
+        elif kind == "str":
+            pool = [*WORDS, *([None] if missing else [])]
+            values = draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n))
+            data[name] = pd.array(values, dtype="str")
+        elif kind == "bool":
+            data[name] = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+        else:
+            raise ValueError(f"unknown column kind {kind!r}")
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    return frame, draw(partition_sizes(n, max_partitions))
+
+
+def frame_from_partitions(frame: Any, sizes: tuple[int, ...]) -> Any:
+    """A ``ferrox.dataframe.DataFrame`` over ``frame`` cut into partitions of
+    the given lengths (``from_pandas`` makes no empty ones). The default
+    index stays the default index; any other index is kept."""
+    import uuid
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from ferrox import _core
+    from ferrox.dataframe import DataFrame
+    from ferrox.dataframe._collection import INDEX_PREFIX
+
+    assert sum(sizes) == len(frame)
+    default = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0
+    flat = frame.copy(deep=False)
+    if default and frame.index.name is None:
+        nindex, names, flat = 0, [], flat.reset_index(drop=True)
+    else:
+        nindex, names = 1, [frame.index.name]
+        flat.index.names = [f"{INDEX_PREFIX}0__"]
+        flat = flat.reset_index()
+    schema = pa.Schema.from_pandas(flat, preserve_index=False)
+    edges = np.cumsum([0, *sizes])
+    tables = [
+        pa.Table.from_pandas(flat.iloc[a:b], schema=schema, preserve_index=False)
+        for a, b in zip(edges, edges[1:], strict=False)
+    ]
+    core = _core.FrameCore.from_arrow(tables, nindex, names, uuid.uuid4().hex)
+    return DataFrame(core)
 
 
 @st.composite
@@ -107,7 +194,7 @@ def pandas_frames(draw: Any, min_rows: int = 0, max_rows: int = 30, nulls: bool 
 
 
 @st.composite
-def partitioned_frames(draw: Any, max_rows: int = 30, nulls: bool = True) -> tuple[Any, int]:
+def _frames_and_count(draw: Any, max_rows: int = 30, nulls: bool = True) -> tuple[Any, int]:
     """A pandas frame and a number of partitions for it (one-row and
     empty partitions included: more partitions than rows are allowed)."""
     frame = draw(pandas_frames(max_rows=max_rows, nulls=nulls))

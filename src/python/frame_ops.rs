@@ -1,0 +1,139 @@
+//! Multi-partition frame operations (sorting, shuffling,
+//! reshaping) as functions over `FrameCore`s: `ferrox._core.sort_values`,
+//! `merge`, `concat`, … Each builds an expression (checked now) in
+//! `src/frame/{sort,distinct,join,concat,index}.rs`.
+
+use pyo3::prelude::*;
+
+use super::frame::{py_to_scalar, FrameCore};
+use super::task::TaskCore;
+use crate::frame::{concat as fconcat, distinct, index, sort};
+
+fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
+    FrameCore { expr }
+}
+
+/// `sort_values(by, ascending, na_position == "last")`.
+#[pyfunction]
+pub fn sort_values(
+    core: &FrameCore,
+    by: Vec<String>,
+    ascending: Vec<bool>,
+    nulls_last: bool,
+) -> PyResult<FrameCore> {
+    Ok(wrap(sort::sort_values(
+        &core.expr, &by, &ascending, nulls_last,
+    )?))
+}
+
+/// `sort_index()`.
+#[pyfunction]
+pub fn sort_index(core: &FrameCore) -> PyResult<FrameCore> {
+    Ok(wrap(sort::sort_index(&core.expr)?))
+}
+
+/// `nlargest(n, by)` (`largest`) or `nsmallest(n, by)`.
+#[pyfunction]
+#[pyo3(signature = (core, n, by, largest, split_every=8))]
+pub fn top_n(
+    core: &FrameCore,
+    n: usize,
+    by: Vec<String>,
+    largest: bool,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    Ok(wrap(sort::top_n(&core.expr, n, &by, largest, split_every)?))
+}
+
+/// `set_index(column, sorted, drop)`.
+#[pyfunction]
+pub fn set_index(
+    core: &FrameCore,
+    column: String,
+    sorted: bool,
+    drop: bool,
+) -> PyResult<FrameCore> {
+    Ok(wrap(if sorted {
+        fconcat::set_index_sorted(&core.expr, &column, drop)?
+    } else {
+        sort::set_index(&core.expr, &column, drop)?
+    }))
+}
+
+/// `reset_index(drop)`.
+#[pyfunction]
+pub fn reset_index(core: &FrameCore, drop: bool) -> PyResult<FrameCore> {
+    Ok(wrap(fconcat::reset_index(&core.expr, drop)?))
+}
+
+/// A task computing the divisions (a pyarrow table of one column), or
+/// `None` when they are unknown.
+#[pyfunction]
+pub fn divisions_task(core: &FrameCore) -> Option<TaskCore> {
+    index::divisions_node(&core.expr).map(|node| TaskCore { node })
+}
+
+/// `loc[lo:hi]` over partitions `parts` (all when empty).
+#[pyfunction]
+pub fn loc(
+    core: &FrameCore,
+    parts: Vec<usize>,
+    lo: &Bound<'_, PyAny>,
+    hi: &Bound<'_, PyAny>,
+) -> PyResult<FrameCore> {
+    let bound = |b: &Bound<'_, PyAny>| -> PyResult<_> {
+        Ok(if b.is_none() {
+            None
+        } else {
+            Some(py_to_scalar(b)?)
+        })
+    };
+    Ok(wrap(index::loc(&core.expr, parts, bound(lo)?, bound(hi)?)?))
+}
+
+/// `drop_duplicates(subset, keep, ignore_index)`.
+#[pyfunction]
+#[pyo3(signature = (core, subset, keep, ignore_index=false, split_every=8))]
+pub fn drop_duplicates(
+    core: &FrameCore,
+    subset: Vec<String>,
+    keep: &str,
+    ignore_index: bool,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    Ok(wrap(distinct::drop_duplicates(
+        &core.expr,
+        &subset,
+        keep,
+        split_every,
+        ignore_index,
+    )?))
+}
+
+/// `concat(frames, ignore_index)` along rows.
+#[pyfunction]
+pub fn concat(cores: Vec<PyRef<'_, FrameCore>>, ignore_index: bool) -> PyResult<FrameCore> {
+    let exprs: Vec<_> = cores.iter().map(|c| c.expr.clone()).collect();
+    Ok(wrap(fconcat::concat(&exprs, ignore_index)?))
+}
+
+/// `repartition(npartitions)`.
+#[pyfunction]
+pub fn repartition(core: &FrameCore, npartitions: usize) -> PyResult<FrameCore> {
+    Ok(wrap(fconcat::repartition(&core.expr, npartitions)?))
+}
+
+/// Register the functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sort_values, m)?)?;
+    m.add_function(wrap_pyfunction!(sort_index, m)?)?;
+    m.add_function(wrap_pyfunction!(top_n, m)?)?;
+    m.add_function(wrap_pyfunction!(set_index, m)?)?;
+    m.add_function(wrap_pyfunction!(reset_index, m)?)?;
+    m.add_function(wrap_pyfunction!(divisions_task, m)?)?;
+    m.add_function(wrap_pyfunction!(loc, m)?)?;
+    m.add_function(wrap_pyfunction!(drop_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(concat, m)?)?;
+    m.add_function(wrap_pyfunction!(repartition, m)?)?;
+    Ok(())
+}
