@@ -16,7 +16,7 @@
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
 //!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
-//!   [`concat`] (`concat`, `reset_index`,
+//!   [`join`] (`merge`), [`concat`] (`concat`, `reset_index`,
 //!   `repartition`) and [`index`] (divisions, `loc`) build on it.
 
 pub mod colexpr;
@@ -27,6 +27,7 @@ pub mod expr;
 pub mod groupby;
 pub mod index;
 pub mod io;
+pub mod join;
 pub mod kernels;
 pub mod lower;
 pub mod scan;

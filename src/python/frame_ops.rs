@@ -1,4 +1,4 @@
-//! Multi-partition frame operations (sorting, shuffling,
+//! Multi-partition frame operations (sorting, shuffling, joining,
 //! reshaping) as functions over `FrameCore`s: `ferrox._core.sort_values`,
 //! `merge`, `concat`, … Each builds an expression (checked now) in
 //! `src/frame/{sort,distinct,join,concat,index}.rs`.
@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 
 use super::frame::{py_to_scalar, FrameCore};
 use super::task::TaskCore;
-use crate::frame::{concat as fconcat, distinct, index, sort};
+use crate::frame::{concat as fconcat, distinct, index, join, sort};
 
 fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
     FrameCore { expr }
@@ -110,6 +110,30 @@ pub fn drop_duplicates(
     )?))
 }
 
+/// `merge(left, right, how, left_on, right_on, on_index, suffixes)`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn merge(
+    left: &FrameCore,
+    right: &FrameCore,
+    how: &str,
+    left_on: Vec<String>,
+    right_on: Vec<String>,
+    on_index: bool,
+    suffixes: (String, String),
+) -> PyResult<FrameCore> {
+    let how = join::How::from_name(how)?;
+    Ok(wrap(join::merge(
+        &left.expr,
+        &right.expr,
+        how,
+        &left_on,
+        &right_on,
+        on_index,
+        (&suffixes.0, &suffixes.1),
+    )?))
+}
+
 /// `concat(frames, ignore_index)` along rows.
 #[pyfunction]
 pub fn concat(cores: Vec<PyRef<'_, FrameCore>>, ignore_index: bool) -> PyResult<FrameCore> {
@@ -133,6 +157,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(divisions_task, m)?)?;
     m.add_function(wrap_pyfunction!(loc, m)?)?;
     m.add_function(wrap_pyfunction!(drop_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(concat, m)?)?;
     m.add_function(wrap_pyfunction!(repartition, m)?)?;
     Ok(())

@@ -18,7 +18,7 @@ from ferrox.dataframe._collection import Scalar
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.groupby import DataFrameGroupBy, SeriesGroupBy
 from ferrox.dataframe.io import from_dict, from_pandas, read_csv
-from ferrox.dataframe.reshape import concat
+from ferrox.dataframe.reshape import concat, merge
 from ferrox.dataframe.series import Series
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "concat",
     "from_dict",
     "from_pandas",
+    "merge",
     "read_csv",
 ]

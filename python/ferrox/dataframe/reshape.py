@@ -1,15 +1,179 @@
-"""``concat``: argument checking with pandas' names and errors; the work is
-in Rust (``src/frame/concat.rs``)."""
+"""``merge`` and ``concat``: argument checking with pandas' names and
+errors; the work is in Rust (``src/frame/join.rs``, ``src/frame/concat.rs``).
+
+Joins follow pandas' rules: ``on`` keys appear once, overlapping columns get
+``suffixes``, missing keys match each other, int columns that get missing
+values become float64, the result gets a new default index (or keeps the
+joined index for ``left_index=True, right_index=True`` and ``join``).
+Row order is pandas' when both sides have one partition, or when the side
+whose order the join keeps is joined against a one-partition other side
+(broadcast). A hash-shuffled join keeps pandas' order within each key but
+not across keys, except ``outer``, which is sorted by key as in pandas.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from ferrox import _core
 from ferrox.dataframe._collection import _Frame
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.series import Series
+
+_HOWS = ("inner", "left", "right", "outer")
+
+
+def _as_list(x: Any) -> list[str]:
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [x]
+    return [str(c) for c in x]
+
+
+def _as_frame(obj: Any, argument: str) -> DataFrame:
+    if isinstance(obj, DataFrame):
+        return obj
+    if isinstance(obj, Series):
+        if obj.name is None:
+            raise ValueError("Cannot merge a Series without a name")
+        return obj.to_frame()
+    raise TypeError(
+        f"Can only merge Series or DataFrame objects, a {type(obj).__name__} was passed"
+        if argument == "right"
+        else f"`{argument}` must be a ferrox DataFrame or Series, got {type(obj).__name__}"
+    )
+
+
+def _check_overlap(left: DataFrame, right: DataFrame, keys: Sequence[str], suffixes: Any) -> None:
+    lsuffix, rsuffix = suffixes
+    if lsuffix or rsuffix:
+        return
+    overlap = [c for c in left.columns if c in set(right.columns) and c not in keys]
+    if overlap:
+        raise ValueError(f"columns overlap but no suffix specified: {pd.Index(overlap)!r}")
+
+
+def merge(
+    left: DataFrame | Series,
+    right: DataFrame | Series,
+    how: str = "inner",
+    on: Any = None,
+    left_on: Any = None,
+    right_on: Any = None,
+    left_index: bool = False,
+    right_index: bool = False,
+    suffixes: tuple[str, str] = ("_x", "_y"),
+    **kwargs: Any,
+) -> DataFrame:
+    """Join two frames on columns or indexes, like :func:`pandas.merge`.
+
+    Parameters
+    ----------
+    left, right : DataFrame or named Series
+    how : {"inner", "left", "right", "outer"}
+        Which rows to keep. ``outer`` sorts the keys, as pandas does.
+    on : str or list of str, optional
+        Key columns present in both frames (default: the common columns).
+    left_on, right_on : str or list of str, optional
+        Key columns of each side, when they are named differently.
+    left_index, right_index : bool
+        Join on both indexes (the result keeps the joined index).
+    suffixes : (str, str)
+        Appended to overlapping non-key column names.
+
+    Returns
+    -------
+    DataFrame
+        One partition per partition of the larger side (a broadcast or
+        hash-partitioned join), or one when both sides have one.
+
+    See Also
+    --------
+    DataFrame.join : join on the index.
+
+    Examples
+    --------
+    >>> import pandas as pd, ferrox.dataframe as dd
+    >>> a = dd.from_pandas(pd.DataFrame({"k": ["x", "y", "z"], "v": [1, 2, 3]}), npartitions=2)
+    >>> b = dd.from_pandas(pd.DataFrame({"k": ["y", "x"], "w": [10.0, 20.0]}))
+    >>> dd.merge(a, b, on="k", how="left").compute()
+       k  v     w
+    0  x  1  20.0
+    1  y  2  10.0
+    2  z  3   NaN
+    """
+    if kwargs:
+        raise NotImplementedError(f"merge({', '.join(kwargs)}=...) is not supported yet")
+    if how not in _HOWS:
+        raise ValueError(
+            f"'{how}' is not a valid Merge type: left, right, inner, outer, left_anti, "
+            "right_anti, cross, asof"
+        )
+    lframe, rframe = _as_frame(left, "left"), _as_frame(right, "right")
+    if on is not None and (left_on is not None or right_on is not None):
+        raise pd.errors.MergeError(
+            'Can only pass argument "on" OR "left_on" and "right_on", not a combination of both.'
+        )
+    if left_index and right_index:
+        if on is not None or left_on is not None or right_on is not None:
+            raise NotImplementedError("merge on an index and columns together is not supported")
+        _check_overlap(lframe, rframe, [], suffixes)
+        core = _core.merge(lframe._core, rframe._core, how, [], [], True, tuple(suffixes))
+        return DataFrame(core)
+    if left_index or right_index:
+        raise NotImplementedError(
+            "merge with an index on one side and columns on the other is not supported yet"
+        )
+    if left_on is not None and right_on is None:
+        raise pd.errors.MergeError('Must pass "right_on" OR "right_index".')
+    if right_on is not None and left_on is None:
+        raise pd.errors.MergeError('Must pass "left_on" OR "left_index".')
+    if on is None and left_on is None:
+        common = [c for c in lframe.columns if c in set(rframe.columns)]
+        if not common:
+            raise pd.errors.MergeError(
+                "No common columns to perform merge on. Merge options: left_on=None, "
+                "right_on=None, left_index=False, right_index=False"
+            )
+        on = common
+    lkeys = _as_list(on if on is not None else left_on)
+    rkeys = _as_list(on if on is not None else right_on)
+    for frame, keys in ((lframe, lkeys), (rframe, rkeys)):
+        for k in keys:
+            if k not in frame._core.columns():
+                raise KeyError(k)
+    shared = [lk for lk, rk in zip(lkeys, rkeys, strict=False) if lk == rk]
+    _check_overlap(lframe, rframe, shared, suffixes)
+    core = _core.merge(lframe._core, rframe._core, how, lkeys, rkeys, False, tuple(suffixes))
+    return DataFrame(core)
+
+
+def join(
+    left: DataFrame,
+    other: DataFrame | Series,
+    on: Any = None,
+    how: str = "left",
+    lsuffix: str = "",
+    rsuffix: str = "",
+    suffixes: tuple[str, str] | None = None,
+) -> DataFrame:
+    """``left.join(other)``: a merge on both indexes (``on``: a column of
+    ``left`` against ``other``'s index is not supported yet)."""
+    if on is not None:
+        raise NotImplementedError("join(on=...) is not supported yet")
+    if how not in _HOWS:
+        raise ValueError(
+            f"'{how}' is not a valid Merge type: left, right, inner, outer, left_anti, "
+            "right_anti, cross, asof"
+        )
+    rframe = _as_frame(other, "right")
+    sfx = tuple(suffixes) if suffixes is not None else (lsuffix, rsuffix)
+    _check_overlap(left, rframe, [], sfx)
+    return DataFrame(_core.merge(left._core, rframe._core, how, [], [], True, sfx))
 
 
 def concat(
@@ -101,4 +265,4 @@ def _concat_columns(dfs: list[Any], ignore_index: bool) -> DataFrame:
     return out.reset_index(drop=True) if ignore_index else out
 
 
-__all__ = ["concat"]
+__all__ = ["concat", "join", "merge"]

@@ -1,5 +1,5 @@
 """Methods that move rows between partitions — sorting, ``set_index`` /
-``reset_index``, ``loc``, ``drop_duplicates``, ``repartition`` —
+``reset_index``, ``loc``, ``drop_duplicates``, joins, ``repartition`` —
 mixed into :class:`~ferrox.dataframe.DataFrame` and
 :class:`~ferrox.dataframe.Series`.
 
@@ -282,6 +282,38 @@ class FrameShuffleMethods(IndexMethods):
             _split_every(split_every),
         )
         return self._plain(core)
+
+    def merge(self, right: Any, how: str = "inner", **kwargs: Any) -> DataFrame:
+        """Join with ``right`` on columns or indexes: :func:`ferrox.dataframe.merge`."""
+        from ferrox.dataframe.reshape import merge
+
+        return merge(self, right, how=how, **kwargs)  # type: ignore[arg-type]
+
+    def join(
+        self,
+        other: Any,
+        on: Any = None,
+        how: str = "left",
+        lsuffix: str = "",
+        rsuffix: str = "",
+        suffixes: tuple[str, str] | None = None,
+    ) -> DataFrame:
+        """Join with ``other`` on both indexes (``how="left"`` by default),
+        like :meth:`pandas.DataFrame.join`.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> a = dd.from_pandas(pd.DataFrame({"x": [1, 2]}, index=["p", "q"]))
+        >>> b = dd.from_pandas(pd.DataFrame({"y": [3.0]}, index=["q"]))
+        >>> a.join(b).compute()
+           x    y
+        p  1  NaN
+        q  2  3.0
+        """
+        from ferrox.dataframe.reshape import join
+
+        return join(self, other, on, how, lsuffix, rsuffix, suffixes)  # type: ignore[arg-type]
 
     def _plain(self, core: _core.FrameCore) -> DataFrame:
         from ferrox.dataframe.frame import DataFrame
