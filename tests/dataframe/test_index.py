@@ -207,3 +207,33 @@ def test_bad_input():
     with pytest.raises(ValueError) as info:
         ddf.set_index("s", drop=False).reset_index()
     assert str(info.value) == str(expected.value)
+
+
+def test_datetime_index():
+    pdf = pd.DataFrame(
+        {
+            "t": pd.to_datetime(
+                ["2021-03-01", "2020-01-01", "2022-05-05", "2020-07-04", "2021-01-01"]
+            ),
+            "v": [1, 2, 3, 4, 5],
+        }
+    )
+    ddf = dd.from_pandas(pdf, npartitions=3).set_index("t")
+    expected = pdf.set_index("t").sort_index()
+    assert_frame_equal(ddf.compute(), expected)
+    assert ddf.divisions[0] == pdf.t.min() and ddf.divisions[-1] == pdf.t.max()
+    for lo, hi in [("2020-06-01", "2022-01-01"), (pd.Timestamp("2021-01-01"), None)]:
+        assert_frame_equal(ddf.loc[lo:hi].compute(), expected.loc[lo:hi])
+
+
+def test_csv_frames(tmp_path, write_csvs, read_pandas):
+    rng = np.random.default_rng(12)
+    parts = [pd.DataFrame({"k": rng.integers(0, 9, n), "x": rng.normal(size=n)}) for n in (7, 1, 9)]
+    paths = write_csvs(tmp_path, parts)
+    pdf, ddf = read_pandas(paths), dd.read_csv(paths)
+    indexed = ddf.set_index("k")
+    expected = pdf.set_index("k").sort_index(kind="stable")
+    assert_frame_equal(indexed.compute(), expected)
+    assert_frame_equal(indexed.loc[2:5].compute(), expected.loc[2:5])
+    assert_frame_equal(ddf.sort_values("x").head(3), pdf.sort_values("x").head(3))
+    assert len(ddf.sort_values("x")) == len(pdf)

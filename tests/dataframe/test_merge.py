@@ -224,3 +224,31 @@ def test_join_overlap_without_suffix():
     with pytest.raises(ValueError) as info:
         dd.from_pandas(pl).join(dd.from_pandas(pr))
     assert str(info.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("how", HOWS)
+def test_bool_and_datetime_columns_with_missing_values(how):
+    # pandas makes a bool column that gets missing values object, with NaN.
+    left = pd.DataFrame({"k": [1, 2, 3], "b": [True, False, True]})
+    right = pd.DataFrame(
+        {"k": [1, 5], "c": [False, True], "t": pd.to_datetime(["2020-01-01", "2021-06-01"])}
+    )
+    expected = left.merge(right, on="k", how=how)
+    got = dd.from_pandas(left).merge(dd.from_pandas(right), on="k", how=how).compute()
+    assert_frame_equal(got, expected)
+
+
+def test_merge_csv_frames(tmp_path, write_csvs, read_pandas):
+    rng = np.random.default_rng(11)
+    parts = [
+        pd.DataFrame({"k": rng.integers(0, 6, n), "x": rng.normal(size=n).round(3)})
+        for n in (8, 0, 5, 9)
+    ]
+    paths = write_csvs(tmp_path, parts)
+    pdf, ddf = read_pandas(paths), dd.read_csv(paths)
+    keys = pdf.groupby("k").x.sum().rename("total").reset_index()
+    dkeys = ddf.groupby("k").x.sum().rename("total").reset_index()
+    # dkeys has one partition: a broadcast join in pandas' row order.
+    assert_frame_equal(ddf.merge(dkeys, on="k").compute(), pdf.merge(keys, on="k"))
+    got = ddf.merge(ddf, on="k", how="outer").compute()
+    assert_frame_equal(got, pdf.merge(pdf, on="k", how="outer"))

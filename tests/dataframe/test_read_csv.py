@@ -269,11 +269,6 @@ def test_bool_column_with_missing_values_dtypes(bool_files_with_holes, read_pand
     assert_series_equal(dd.read_csv(bool_files_with_holes).dtypes, expected.dtypes)
 
 
-@pytest.mark.xfail(
-    reason="a bool column with missing values computes to an object column holding None "
-    "where pandas' object column holds NaN",
-    strict=True,
-)
 def test_bool_column_with_missing_values_compute(bool_files_with_holes, read_pandas):
     expected = read_pandas(bool_files_with_holes)
     assert_frame_equal(dd.read_csv(bool_files_with_holes).compute(), expected)

@@ -46,6 +46,10 @@ def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> 
             # Lists (``str.split``) become Python lists, as in pandas.
             values = table.column(i).to_pylist()
             frame[field.name] = pd.Series(values, dtype=object, index=frame.index)
+        elif pa.types.is_boolean(field.type) and table.column(i).null_count:
+            # Missing booleans are NaN in pandas' object columns, not None.
+            col = frame[field.name]
+            frame[field.name] = col.where(col.notna(), np.nan)
     if nindex:
         cols = list(frame.columns[:nindex])
         frame = frame.set_index(cols if nindex > 1 else cols[0])

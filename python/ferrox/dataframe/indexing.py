@@ -99,6 +99,10 @@ class LocIndexer:
 
     def _range(self, lo: Any, hi: Any) -> Any:
         obj = self._obj
+        dtypes = obj._core.index_dtypes()
+        if dtypes and dtypes[0].startswith("datetime64"):
+            # Labels of a datetime index may be given as strings.
+            lo, hi = (pd.Timestamp(b) if isinstance(b, str) else b for b in (lo, hi))
         lo, hi = _scalar(lo), _scalar(hi)
         divs = obj.divisions
         known = divs[0] is not None
