@@ -62,7 +62,7 @@ def merge(
     how: str,
     left_on: list[str],
     right_on: list[str],
-    on_index: bool,
+    on_index: str,
     suffixes: tuple[str, str],
 ) -> Any: ...
 def concat(cores: list[Any], ignore_index: bool) -> Any: ...

@@ -349,25 +349,47 @@ fn key_dtype(l: &DataType, r: &DataType, name: &str) -> FxResult<DataType> {
     )))
 }
 
-/// `merge(left, right, how, left_on, right_on, suffixes)`, or with
-/// `on_index` a join on both indexes (`join`, `left_index` and
-/// `right_index`): the result keeps the joined index instead of getting a
-/// new default one.
+/// Which sides a join takes its keys from the index of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnIndex {
+    /// Columns on both sides: the result gets a new default index.
+    No,
+    /// Both indexes (`join`, `left_index=right_index=True`): the result is
+    /// indexed by the joined index.
+    Both,
+    /// `left_on` columns against the right index (`join(on=...)`,
+    /// `right_index=True`): the result keeps the left index.
+    Right,
+}
+
+/// `merge(left, right, how, left_on, right_on, suffixes)`, with keys
+/// from the indexes as `on_index` says.
 pub fn merge(
     left: &Arc<FrameExpr>,
     right: &Arc<FrameExpr>,
     how: How,
     left_on: &[String],
     right_on: &[String],
-    on_index: bool,
+    on_index: OnIndex,
     suffixes: (&str, &str),
 ) -> FxResult<Arc<FrameExpr>> {
-    let (left, right) = if on_index {
+    let (left, right) = if on_index != OnIndex::No {
         (left.row_index(), right.row_index())
     } else {
         (left.clone(), right.clone())
     };
-    let (lkeys, rkeys): (Vec<PlSmallStr>, Vec<PlSmallStr>) = if on_index {
+    let (lkeys, rkeys): (Vec<PlSmallStr>, Vec<PlSmallStr>) = if on_index == OnIndex::Right {
+        if left_on.len() != right.nindex {
+            return Err(FxError::InvalidArgument(
+                "len(left_on) must equal the number of levels in the index of \"right\"".into(),
+            ));
+        }
+        for c in left_on {
+            left.dtype(c)?;
+        }
+        let lkeys = left_on.iter().map(|c| c.as_str().into()).collect();
+        (lkeys, right.index_columns())
+    } else if on_index == OnIndex::Both {
         if left.nindex != right.nindex {
             return Err(FxError::InvalidArgument(
                 "cannot join on indexes with different numbers of levels".into(),
@@ -408,13 +430,13 @@ pub fn merge(
         })
         .collect::<FxResult<Vec<_>>>()?;
     // Keys with the same name on both sides appear once.
-    let shared: Vec<(PlSmallStr, PlSmallStr)> = if on_index {
+    let shared: Vec<(PlSmallStr, PlSmallStr)> = if on_index == OnIndex::Both {
         Vec::new()
     } else {
         lkeys
             .iter()
             .zip(&rkeys)
-            .filter(|(l, r)| l == r)
+            .filter(|(l, r)| l == r || on_index == OnIndex::Right)
             .map(|(l, r)| (l.clone(), r.clone()))
             .collect()
     };
@@ -431,14 +453,29 @@ pub fn merge(
         .filter(|c| !shared.iter().any(|(_, r)| r == *c))
         .cloned()
         .collect();
+    // A key column shown once keeps the dtype of the side its values come
+    // from (pandas: the left's for inner / left joins).
+    let shown = |i: usize| -> DataType {
+        let side = match how {
+            How::Inner | How::Left => left.schema.get(&lkeys[i]),
+            How::Right => right.schema.get(&rkeys[i]),
+            How::Outer => None,
+        };
+        side.cloned().unwrap_or_else(|| key_dtypes[i].clone())
+    };
     let mut out: Vec<(PlSmallStr, From, DataType)> = Vec::new();
     let mut sort_by = Vec::new();
-    if on_index {
+    if on_index == OnIndex::Right {
+        for (n, d) in left.schema.iter().take(left.nindex) {
+            out.push((n.clone(), From::Left(n.clone()), d.clone()));
+        }
+    }
+    if on_index == OnIndex::Both {
         for (i, (l, r)) in lkeys.iter().zip(&rkeys).enumerate() {
             out.push((
                 index_column(i),
                 From::Coalesce(l.clone(), r.clone()),
-                key_dtypes[i].clone(),
+                shown(i),
             ));
         }
     }
@@ -448,7 +485,7 @@ pub fn merge(
             out.push((
                 c.clone(),
                 From::Coalesce(c.clone(), shared[k].1.clone()),
-                key_dtypes[i].clone(),
+                shown(i),
             ));
             continue;
         }
@@ -479,9 +516,9 @@ pub fn merge(
     // values, in a hidden column.
     let mut hidden = Vec::new();
     for (i, (l, r)) in lkeys.iter().zip(&rkeys).enumerate() {
-        if on_index {
+        if on_index == OnIndex::Both {
             sort_by.push(index_column(i));
-        } else if l == r {
+        } else if l == r || on_index == OnIndex::Right {
             sort_by.push(l.clone());
         } else {
             let name: PlSmallStr = format!("__merge_key_{i}__").into();
@@ -527,7 +564,7 @@ pub fn merge(
             Vec::new()
         },
     };
-    let (nindex, index_names) = if on_index {
+    let (nindex, index_names) = if on_index != OnIndex::No {
         (left.nindex, left.index_names.clone())
     } else {
         (0, Vec::new())
@@ -554,12 +591,15 @@ pub fn merge(
             .filter(|c| !super::expr::is_index_column(c))
             .cloned()
             .collect();
-        if on_index {
+        if on_index == OnIndex::Both {
             let sorted = super::sort::sort_index(&joined)?;
             return sorted.project(&visible);
         }
         let asc = vec![true; by_data.len()];
         let sorted = super::sort::sort_values(&joined, &by_data, &asc, true)?;
+        if on_index == OnIndex::Right {
+            return sorted.project(&visible);
+        }
         return super::concat::drop_index(&sorted, &visible);
     }
     joined.project(&visible)

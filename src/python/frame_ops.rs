@@ -110,7 +110,9 @@ pub fn drop_duplicates(
     )?))
 }
 
-/// `merge(left, right, how, left_on, right_on, on_index, suffixes)`.
+/// `merge(left, right, how, left_on, right_on, on_index, suffixes)`;
+/// `on_index` is `"both"`, `"right"` (`left_on` against the right index)
+/// or `"no"`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 pub fn merge(
@@ -119,10 +121,15 @@ pub fn merge(
     how: &str,
     left_on: Vec<String>,
     right_on: Vec<String>,
-    on_index: bool,
+    on_index: &str,
     suffixes: (String, String),
 ) -> PyResult<FrameCore> {
     let how = join::How::from_name(how)?;
+    let on_index = match on_index {
+        "both" => join::OnIndex::Both,
+        "right" => join::OnIndex::Right,
+        _ => join::OnIndex::No,
+    };
     Ok(wrap(join::merge(
         &left.expr,
         &right.expr,

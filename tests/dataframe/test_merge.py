@@ -252,3 +252,33 @@ def test_merge_csv_frames(tmp_path, write_csvs, read_pandas):
     assert_frame_equal(ddf.merge(dkeys, on="k").compute(), pdf.merge(keys, on="k"))
     got = ddf.merge(ddf, on="k", how="outer").compute()
     assert_frame_equal(got, pdf.merge(pdf, on="k", how="outer"))
+
+
+@pytest.mark.parametrize("how", HOWS)
+def test_int_and_float_keys_of_the_same_name(how):
+    # The key column shown once has the dtype of the side its values come from.
+    left = pd.DataFrame({"k": [1, 2, 3], "v": [1, 2, 3]})
+    right = pd.DataFrame({"k": [2.0, 3.0, 4.0], "w": [4, 5, 6]})
+    expected = left.merge(right, on="k", how=how)
+    got = dd.merge(dd.from_pandas(left), dd.from_pandas(right), on="k", how=how).compute()
+    assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("parts", [(1, 1), (3, 1), (2, 3)], ids=lambda p: f"{p[0]}x{p[1]}")
+@pytest.mark.parametrize("how", HOWS)
+def test_columns_against_the_right_index(parts, how):
+    left, right = frames(7)
+    left = left.set_axis(pd.Index(np.arange(len(left)) * 10 + 5, name="i"))
+    pr = right.drop_duplicates("k").set_index("k")[["w", "x"]]
+    dl, dr = dd.from_pandas(left, npartitions=parts[0]), dd.from_pandas(pr, npartitions=parts[1])
+    expected = left.merge(pr, left_on="k", right_index=True, how=how)
+    got = dd.merge(dl, dr, left_on="k", right_index=True, how=how).compute()
+    joined = dl.join(dr, on="k", how=how, lsuffix="_l", rsuffix="_r").compute()
+    pjoined = left.join(pr, on="k", how=how, suffixes=("_l", "_r"))
+    if exact_order(how, *parts):
+        assert_frame_equal(got, expected)
+        assert_frame_equal(joined, pjoined)
+    else:
+        key = lambda df: df.reset_index().pipe(sorted_rows)  # noqa: E731
+        assert_frame_equal(key(got), key(expected))
+        assert_frame_equal(key(joined), key(pjoined))

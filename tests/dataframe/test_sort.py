@@ -198,3 +198,12 @@ def test_bad_input(call, error):
         assert str(info.value) == str(expected.value)
     else:
         assert "nope" in str(info.value)
+
+
+def test_sort_values_ignore_index():
+    pdf = sample_frame()
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    assert_same(
+        ddf.sort_values(["s", "x"], ignore_index=True).compute(),
+        pdf.sort_values(["s", "x"], ignore_index=True, kind="stable"),
+    )

@@ -48,6 +48,12 @@ def _as_frame(obj: Any, argument: str) -> DataFrame:
     )
 
 
+def _check_keys(frame: DataFrame, keys: list[str]) -> None:
+    for k in keys:
+        if k not in frame._core.columns():
+            raise KeyError(k)
+
+
 def _check_overlap(left: DataFrame, right: DataFrame, keys: Sequence[str], suffixes: Any) -> None:
     lsuffix, rsuffix = suffixes
     if lsuffix or rsuffix:
@@ -81,7 +87,9 @@ def merge(
     left_on, right_on : str or list of str, optional
         Key columns of each side, when they are named differently.
     left_index, right_index : bool
-        Join on both indexes (the result keeps the joined index).
+        Join on both indexes (the result is indexed by the joined index),
+        or ``left_on`` against the right index (``right_index`` alone: the
+        result keeps the left index).
     suffixes : (str, str)
         Appended to overlapping non-key column names.
 
@@ -122,11 +130,20 @@ def merge(
         if on is not None or left_on is not None or right_on is not None:
             raise NotImplementedError("merge on an index and columns together is not supported")
         _check_overlap(lframe, rframe, [], suffixes)
-        core = _core.merge(lframe._core, rframe._core, how, [], [], True, tuple(suffixes))
+        core = _core.merge(lframe._core, rframe._core, how, [], [], "both", tuple(suffixes))
         return DataFrame(core)
-    if left_index or right_index:
+    if right_index:
+        if left_on is None and on is None:
+            raise pd.errors.MergeError('Must pass "left_on" OR "left_index".')
+        lkeys = _as_list(on if on is not None else left_on)
+        _check_keys(lframe, lkeys)
+        _check_overlap(lframe, rframe, [], suffixes)
+        core = _core.merge(lframe._core, rframe._core, how, lkeys, [], "right", tuple(suffixes))
+        return DataFrame(core)
+    if left_index:
         raise NotImplementedError(
-            "merge with an index on one side and columns on the other is not supported yet"
+            "merge(left_index=True, right_on=...) is not supported yet; swap the sides and "
+            "use right_index=True"
         )
     if left_on is not None and right_on is None:
         raise pd.errors.MergeError('Must pass "right_on" OR "right_index".')
@@ -142,13 +159,11 @@ def merge(
         on = common
     lkeys = _as_list(on if on is not None else left_on)
     rkeys = _as_list(on if on is not None else right_on)
-    for frame, keys in ((lframe, lkeys), (rframe, rkeys)):
-        for k in keys:
-            if k not in frame._core.columns():
-                raise KeyError(k)
+    _check_keys(lframe, lkeys)
+    _check_keys(rframe, rkeys)
     shared = [lk for lk, rk in zip(lkeys, rkeys, strict=False) if lk == rk]
     _check_overlap(lframe, rframe, shared, suffixes)
-    core = _core.merge(lframe._core, rframe._core, how, lkeys, rkeys, False, tuple(suffixes))
+    core = _core.merge(lframe._core, rframe._core, how, lkeys, rkeys, "no", tuple(suffixes))
     return DataFrame(core)
 
 
@@ -161,10 +176,8 @@ def join(
     rsuffix: str = "",
     suffixes: tuple[str, str] | None = None,
 ) -> DataFrame:
-    """``left.join(other)``: a merge on both indexes (``on``: a column of
-    ``left`` against ``other``'s index is not supported yet)."""
-    if on is not None:
-        raise NotImplementedError("join(on=...) is not supported yet")
+    """``left.join(other)``: a merge on both indexes, or of ``left``'s
+    columns ``on`` against ``other``'s index."""
     if how not in _HOWS:
         raise ValueError(
             f"'{how}' is not a valid Merge type: left, right, inner, outer, left_anti, "
@@ -173,7 +186,11 @@ def join(
     rframe = _as_frame(other, "right")
     sfx = tuple(suffixes) if suffixes is not None else (lsuffix, rsuffix)
     _check_overlap(left, rframe, [], sfx)
-    return DataFrame(_core.merge(left._core, rframe._core, how, [], [], True, sfx))
+    if on is not None:
+        keys = _as_list(on)
+        _check_keys(left, keys)
+        return DataFrame(_core.merge(left._core, rframe._core, how, keys, [], "right", sfx))
+    return DataFrame(_core.merge(left._core, rframe._core, how, [], [], "both", sfx))
 
 
 def concat(

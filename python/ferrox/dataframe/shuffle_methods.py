@@ -115,10 +115,12 @@ class FrameShuffleMethods(IndexMethods):
         by: str | list[str],
         ascending: bool | list[bool] = True,
         na_position: str = "last",
+        ignore_index: bool = False,
         **kwargs: Any,
     ) -> DataFrame:
         """Rows sorted globally by one or several columns (stable: ties keep
-        their order); the index follows the rows.
+        their order); the index follows the rows (``ignore_index``: a new
+        default index).
 
         Parameters
         ----------
@@ -127,6 +129,8 @@ class FrameShuffleMethods(IndexMethods):
             One flag, or one per key.
         na_position : {"last", "first"}
             Where missing values (null, NaN) go.
+        ignore_index : bool
+            Give the result a new default index.
 
         Returns
         -------
@@ -147,7 +151,11 @@ class FrameShuffleMethods(IndexMethods):
         _no_kwargs("sort_values", kwargs)
         keys = [by] if isinstance(by, str) else [str(b) for b in by]
         flags = [ascending] * len(keys) if isinstance(ascending, bool) else list(ascending)
+        if len(flags) != len(keys):
+            raise ValueError(f"Length of ascending ({len(flags)}) != length of by ({len(keys)})")
         core = _core.sort_values(self._core, keys, [bool(f) for f in flags], _na_last(na_position))
+        if ignore_index:
+            core = _core.reset_index(core, True)
         return self._plain(core)
 
     def sort_index(self, ascending: bool = True, **kwargs: Any) -> DataFrame:
@@ -298,8 +306,9 @@ class FrameShuffleMethods(IndexMethods):
         rsuffix: str = "",
         suffixes: tuple[str, str] | None = None,
     ) -> DataFrame:
-        """Join with ``other`` on both indexes (``how="left"`` by default),
-        like :meth:`pandas.DataFrame.join`.
+        """Join with ``other`` on both indexes, or on ``left``'s columns
+        ``on`` against ``other``'s index (``how="left"`` by default), like
+        :meth:`pandas.DataFrame.join`.
 
         Examples
         --------
