@@ -290,7 +290,12 @@ impl FrameOp for SortOp {
         Node::new(key(&e.name, i), Op::Kernel(Arc::new(gather)), deps)
     }
     fn divisions(&self, e: &Arc<FrameExpr>) -> Option<Arc<Node>> {
-        if self.descending[0] || !self.nulls_last {
+        // Only a sort by the (first) index column bounds the index.
+        let by_index = self
+            .rename
+            .iter()
+            .any(|(src, dst)| *src == self.by[0] && *dst == index_column(0));
+        if self.descending[0] || !self.nulls_last || !by_index {
             return None;
         }
         Some(self.layers(&e.name).bounds.clone())

@@ -86,6 +86,10 @@ def test_unknown_divisions():
     assert ddf.divisions == (None,) * 4
     assert not ddf.known_divisions
     assert ddf.set_index("k").known_divisions
+    # A sort by a column does not bound the index; a sort by the index does.
+    assert not ddf.sort_values("k").known_divisions
+    assert not ddf.set_index("k").reset_index().known_divisions
+    assert ddf.set_index("s").reset_index().set_index("k").known_divisions
     # Row-wise steps keep the divisions.
     indexed = ddf.set_index("k")
     assert indexed[indexed.x > 0].divisions == indexed.divisions
@@ -237,3 +241,10 @@ def test_csv_frames(tmp_path, write_csvs, read_pandas):
     assert_frame_equal(indexed.loc[2:5].compute(), expected.loc[2:5])
     assert_frame_equal(ddf.sort_values("x").head(3), pdf.sort_values("x").head(3))
     assert len(ddf.sort_values("x")) == len(pdf)
+
+
+def test_series_loc():
+    ps = pd.Series([3, 1, 2, 5], name="x")
+    s = dd.from_pandas(ps, npartitions=2)
+    pd.testing.assert_series_equal(s.loc[1:2].compute(), ps.loc[1:2])
+    pd.testing.assert_series_equal(s.loc[s > 1].compute(), ps.loc[ps > 1])

@@ -80,7 +80,7 @@ class LocIndexer:
                 raise IndexError("Too many indexers")
             key, cols = key
         if isinstance(key, Series):
-            out = obj[key]
+            out = obj._with_core(obj._core.filter(key._core))
         elif isinstance(key, slice):
             if key.step is not None:
                 raise NotImplementedError("loc with a slice step is not supported")
