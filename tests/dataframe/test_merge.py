@@ -11,6 +11,7 @@ compare after sorting every column (``sorted_rows``), as Dask's do.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import ferrox.dataframe as dd
@@ -282,3 +283,32 @@ def test_columns_against_the_right_index(parts, how):
         key = lambda df: df.reset_index().pipe(sorted_rows)  # noqa: E731
         assert_frame_equal(key(got), key(expected))
         assert_frame_equal(key(joined), key(pjoined))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    left=partitioned_frames({"k": "str", "a": "int", "x": "float"}, max_rows=15),
+    right=partitioned_frames({"j": "str", "b": "int", "x": "float"}, max_rows=15),
+    how=st.sampled_from(HOWS),
+    keys=st.sampled_from(
+        [
+            {"left_on": "k", "right_on": "j"},
+            {"left_on": ["a", "k"], "right_on": ["b", "j"]},
+            {"left_on": "x", "right_on": "x"},
+            {"left_on": "a", "right_on": "x"},
+        ]
+    ),
+)
+def test_merge_left_on_right_on_random(left, right, how, keys):
+    (pl, lsizes), (pr, rsizes) = left, right
+    dl, dr = frame_from_partitions(pl, lsizes), frame_from_partitions(pr, rsizes)
+    with warnings.catch_warnings():
+        # pandas warns when int keys meet float keys that are not integers.
+        warnings.simplefilter("ignore", UserWarning)
+        expected = pd.merge(pl, pr, how=how, suffixes=("_l", "_r"), **keys)
+    got = dd.merge(dl, dr, how=how, suffixes=("_l", "_r"), **keys).compute()
+    check_dtype = len(expected) > 0
+    if exact_order(how, len(lsizes), len(rsizes)):
+        assert_frame_equal(got, expected, check_dtype=check_dtype)
+    else:
+        assert_frame_equal(sorted_rows(got), sorted_rows(expected), check_dtype=check_dtype)

@@ -207,3 +207,15 @@ def test_sort_values_ignore_index():
         ddf.sort_values(["s", "x"], ignore_index=True).compute(),
         pdf.sort_values(["s", "x"], ignore_index=True, kind="stable"),
     )
+
+
+def test_computed_nan_keys_are_missing():
+    # 0 / 0 is NaN, which pandas sorts (and ferrox shuffles) as missing.
+    pdf = pd.DataFrame({"a": [0.0, 1.0, 2.0, 0.0, -1.0, 3.0], "b": [0.0, 2.0, 1.0, 5.0, 1.0, 0.0]})
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    for na_position in ("first", "last"):
+        result = ddf.assign(r=ddf.a / ddf.b).sort_values("r", na_position=na_position)
+        expected = pdf.assign(r=pdf.a / pdf.b).sort_values(
+            "r", na_position=na_position, kind="stable"
+        )
+        assert_same(result.compute(), expected)
