@@ -508,3 +508,150 @@ pub fn repartition(input: &Arc<FrameExpr>, npartitions: usize) -> FxResult<Arc<F
         npartitions,
     ))
 }
+
+/// Partitions of several frames side by side (`concat(axis=1)` of frames
+/// cut alike): partition `i` is every input's partition `i`, columns
+/// renamed by `outs`; the index is the first input's, and every input must
+/// have the same rows and index values there (checked when it runs).
+pub struct ZipOp {
+    inputs: Vec<Arc<FrameExpr>>,
+    outs: Vec<Vec<(PlSmallStr, PlSmallStr)>>,
+}
+
+struct ZipKernel {
+    nindex: usize,
+    outs: Vec<Vec<(PlSmallStr, PlSmallStr)>>,
+}
+
+impl Kernel for ZipKernel {
+    fn name(&self) -> &str {
+        "concat-columns"
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let parts = frames(inputs)?;
+        let first = &parts[0];
+        let mut cols: Vec<Column> = first.columns()[..self.nindex].to_vec();
+        for (df, out) in parts.iter().zip(&self.outs) {
+            let aligned = df.height() == first.height()
+                && (0..self.nindex).all(|i| {
+                    df.columns()[i]
+                        .as_materialized_series()
+                        .equals_missing(first.columns()[i].as_materialized_series())
+                });
+            if !aligned {
+                return Err(FxError::InvalidArgument(
+                    "concat(axis=1) needs frames whose partitions hold the same index values \
+                     (aligning them on the index is not supported yet)"
+                        .into(),
+                ));
+            }
+            for (src, dst) in out {
+                cols.push(df.column(src)?.clone().with_name(dst.clone()));
+            }
+        }
+        Ok(Value::Frame(Arc::new(DataFrame::new(
+            first.height(),
+            cols,
+        )?)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl FrameOp for ZipOp {
+    fn label(&self) -> &str {
+        "concat-columns"
+    }
+    fn token(&self) -> u64 {
+        token_of(&self.outs)
+    }
+    fn inputs(&self) -> Vec<Arc<FrameExpr>> {
+        self.inputs.clone()
+    }
+    fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
+        let deps = self
+            .inputs
+            .iter()
+            .zip(&self.outs)
+            .map(|(input, out)| {
+                let mut wanted = input.index_columns();
+                wanted.extend(out.iter().map(|(src, _)| src.clone()));
+                let (columns, _) = super::sort::needed(input, &wanted);
+                super::lower::node_with(input, i, &columns)
+            })
+            .collect();
+        let op = ZipKernel {
+            nindex: e.nindex,
+            outs: self.outs.clone(),
+        };
+        Node::new(key(&e.name, i), Op::Kernel(Arc::new(op)), deps)
+    }
+}
+
+/// `concat(frames, axis=1)` of frames with the same number of partitions:
+/// `names[k]` renames the data columns of input `k` (in order).
+pub fn concat_columns(
+    inputs: &[Arc<FrameExpr>],
+    names: &[Vec<String>],
+) -> FxResult<Arc<FrameExpr>> {
+    let first = inputs
+        .first()
+        .ok_or_else(|| FxError::InvalidArgument("No objects to concatenate".into()))?;
+    // Default indexes (positions) agree where every partition has the same
+    // length; other indexes are compared value by value.
+    let inputs: Vec<Arc<FrameExpr>> = if first.nindex == 0 {
+        inputs.to_vec()
+    } else {
+        inputs.iter().map(|e| e.row_index()).collect()
+    };
+    let first = &inputs[0];
+    if let Some(e) = inputs.iter().find(|e| e.npartitions != first.npartitions) {
+        return Err(FxError::InvalidArgument(format!(
+            "concat(axis=1) needs frames with the same number of partitions, got {} and {}",
+            first.npartitions, e.npartitions
+        )));
+    }
+    if inputs.iter().any(|e| e.nindex != first.nindex) {
+        return Err(FxError::InvalidArgument(
+            "concat(axis=1) needs frames with the same number of index levels".into(),
+        ));
+    }
+    let mut schema = Schema::with_capacity(first.schema.len());
+    for (n, d) in first.schema.iter().take(first.nindex) {
+        schema.insert(n.clone(), d.clone());
+    }
+    let mut outs = Vec::with_capacity(inputs.len());
+    for (e, names) in inputs.iter().zip(names) {
+        let columns = e.columns();
+        if columns.len() != names.len() {
+            return Err(FxError::InvalidArgument(format!(
+                "expected {} column names, got {}",
+                columns.len(),
+                names.len()
+            )));
+        }
+        let mut out = Vec::with_capacity(names.len());
+        for (c, n) in columns.iter().zip(names) {
+            let name: PlSmallStr = n.as_str().into();
+            if schema.insert(name.clone(), e.dtype(c)?.clone()).is_some() {
+                return Err(FxError::InvalidArgument(format!(
+                    "duplicate column '{n}' in concat(axis=1)"
+                )));
+            }
+            out.push((PlSmallStr::from(*c), name));
+        }
+        outs.push(out);
+    }
+    let op = ZipOp {
+        inputs: inputs.clone(),
+        outs,
+    };
+    Ok(FrameExpr::op(
+        Arc::new(op),
+        schema,
+        first.nindex,
+        first.index_names.clone(),
+        first.npartitions,
+    ))
+}

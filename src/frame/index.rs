@@ -34,6 +34,7 @@ pub fn divisions_node(e: &Arc<FrameExpr>) -> Option<Arc<Node>> {
 struct LocKernel {
     lo: Option<Scalar>,
     hi: Option<Scalar>,
+    labels: Option<Series>,
     source: Partition,
 }
 
@@ -62,6 +63,11 @@ impl Kernel for LocKernel {
         if let Some(hi) = &self.hi {
             mask = &mask & &idx.lt_eq(&bound(hi, idx.dtype())?)?;
         }
+        if let Some(labels) = &self.labels {
+            // polars' `is_in` takes the values as one list.
+            let labels = labels.cast(idx.dtype())?.implode()?.into_series();
+            mask = &mask & &polars_ops::prelude::is_in(idx, &labels, true)?;
+        }
         let mask = mask.fill_null_with_values(false)?;
         Ok(Value::Frame(Arc::new(df.filter(&mask)?)))
     }
@@ -76,6 +82,7 @@ pub struct LocOp {
     parts: Vec<usize>,
     lo: Option<Scalar>,
     hi: Option<Scalar>,
+    labels: Option<Series>,
 }
 
 impl FrameOp for LocOp {
@@ -84,7 +91,8 @@ impl FrameOp for LocOp {
     }
     fn token(&self) -> u64 {
         let show = |s: &Option<Scalar>| s.as_ref().map(|s| format!("{:?}", s.value()));
-        token_of((&self.parts, show(&self.lo), show(&self.hi)))
+        let labels = self.labels.as_ref().map(|s| format!("{s:?}"));
+        token_of((&self.parts, show(&self.lo), show(&self.hi), labels))
     }
     fn inputs(&self) -> Vec<Arc<FrameExpr>> {
         vec![self.input.clone()]
@@ -96,19 +104,22 @@ impl FrameOp for LocOp {
         let op = LocKernel {
             lo: self.lo.clone(),
             hi: self.hi.clone(),
+            labels: self.labels.clone(),
             source,
         };
         Node::new(key(&e.name, i), Op::Kernel(Arc::new(op)), deps)
     }
 }
 
-/// `loc[lo:hi]` (both ends included, `None` unbounded) over the
-/// partitions `parts` (every partition when empty).
+/// `loc[lo:hi]` (both ends included, `None` unbounded), or the rows whose
+/// index is one of `labels`, over the partitions `parts` (every partition
+/// when empty).
 pub fn loc(
     input: &Arc<FrameExpr>,
     parts: Vec<usize>,
     lo: Option<Scalar>,
     hi: Option<Scalar>,
+    labels: Option<Series>,
 ) -> FxResult<Arc<FrameExpr>> {
     let input = &input.row_index();
     if input.nindex != 1 {
@@ -130,6 +141,7 @@ pub fn loc(
         parts,
         lo,
         hi,
+        labels,
     };
     Ok(FrameExpr::op(
         Arc::new(op),

@@ -73,14 +73,18 @@ pub fn divisions_task(core: &FrameCore) -> Option<TaskCore> {
     index::divisions_node(&core.expr).map(|node| TaskCore { node })
 }
 
-/// `loc[lo:hi]` over partitions `parts` (all when empty).
+/// `loc[lo:hi]`, or `loc[labels]` (`labels` a pyarrow array), over
+/// partitions `parts` (all when empty).
 #[pyfunction]
+#[pyo3(signature = (core, parts, lo, hi, labels=None))]
 pub fn loc(
     core: &FrameCore,
     parts: Vec<usize>,
     lo: &Bound<'_, PyAny>,
     hi: &Bound<'_, PyAny>,
+    labels: Option<pyo3_arrow::PyArray>,
 ) -> PyResult<FrameCore> {
+    let labels = labels.map(array_to_series).transpose()?;
     let bound = |b: &Bound<'_, PyAny>| -> PyResult<_> {
         Ok(if b.is_none() {
             None
@@ -88,7 +92,35 @@ pub fn loc(
             Some(py_to_scalar(b)?)
         })
     };
-    Ok(wrap(index::loc(&core.expr, parts, bound(lo)?, bound(hi)?)?))
+    Ok(wrap(index::loc(
+        &core.expr,
+        parts,
+        bound(lo)?,
+        bound(hi)?,
+        labels,
+    )?))
+}
+
+/// A pyarrow array as a polars series.
+fn array_to_series(values: pyo3_arrow::PyArray) -> PyResult<polars_core::prelude::Series> {
+    use std::sync::Arc;
+    let (array, field) = values.into_inner();
+    let schema = arrow::datatypes::Schema::new(vec![field.as_ref().clone().with_name("v")]);
+    let batch = arrow::record_batch::RecordBatch::try_new(Arc::new(schema.clone()), vec![array])
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let df = crate::frame::export::from_arrow(&[batch], &Arc::new(schema))?;
+    Ok(df.columns()[0].as_materialized_series().clone())
+}
+
+/// `concat(frames, axis=1)` of frames cut alike: `names[k]` are the
+/// output names of frame `k`'s columns.
+#[pyfunction]
+pub fn concat_columns(
+    cores: Vec<PyRef<'_, FrameCore>>,
+    names: Vec<Vec<String>>,
+) -> PyResult<FrameCore> {
+    let exprs: Vec<_> = cores.iter().map(|c| c.expr.clone()).collect();
+    Ok(wrap(fconcat::concat_columns(&exprs, &names)?))
 }
 
 /// `drop_duplicates(subset, keep, ignore_index)`.
@@ -166,6 +198,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(drop_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(concat, m)?)?;
+    m.add_function(wrap_pyfunction!(concat_columns, m)?)?;
     m.add_function(wrap_pyfunction!(repartition, m)?)?;
     Ok(())
 }

@@ -126,3 +126,26 @@ def test_bad_input():
         dd.concat(ddf)
     with pytest.raises(ValueError):
         ddf.repartition(npartitions=0)
+
+
+def test_concat_columns_of_frames_cut_alike():
+    rng = np.random.default_rng(13)
+    a = pd.DataFrame({"x": rng.normal(size=9)})
+    b = pd.DataFrame({"y": rng.integers(0, 5, 9), "s": pd.array(list("abcdefghi"), dtype="str")})
+    da, db = dd.from_pandas(a, npartitions=3), dd.from_pandas(b, npartitions=3)
+    result = dd.concat([da, db, db.y.rename("z")], axis=1)
+    assert result.npartitions == 3
+    expected = pd.concat([a, b, b.y.rename("z")], axis=1)
+    assert_frame_equal(result.compute(), expected)
+    # Named indexes are checked to agree.
+    ai, bi = a.set_axis(pd.Index(range(10, 19), name="i")), b.set_axis(pd.Index(range(9), name="i"))
+    bad = dd.concat([dd.from_pandas(ai, npartitions=3), dd.from_pandas(bi, npartitions=3)], axis=1)
+    with pytest.raises(ValueError, match="same index values"):
+        bad.compute()
+    good = dd.concat(
+        [dd.from_pandas(ai, npartitions=3), dd.from_pandas(b.set_axis(ai.index), npartitions=3)],
+        axis=1,
+    )
+    assert_frame_equal(good.compute(), pd.concat([ai, b.set_axis(ai.index)], axis=1))
+    with pytest.raises(ValueError, match="same number of partitions"):
+        dd.concat([da, dd.from_pandas(b, npartitions=2)], axis=1)

@@ -248,3 +248,16 @@ def test_series_loc():
     s = dd.from_pandas(ps, npartitions=2)
     pd.testing.assert_series_equal(s.loc[1:2].compute(), ps.loc[1:2])
     pd.testing.assert_series_equal(s.loc[s > 1].compute(), ps.loc[ps > 1])
+
+
+def test_loc_list_of_labels():
+    pdf = sample_frame()
+    ddf = dd.from_pandas(pdf, npartitions=6).set_index("k")
+    expected = pdf.set_index("k").sort_index(kind="stable")
+    labels = sorted(set(pdf.k))[1:8:3]
+    result = ddf.loc[labels[::-1]]
+    assert result.npartitions < 6
+    # In index order, as Dask (pandas follows the order of the list).
+    assert_frame_equal(result.compute(), expected.loc[labels])
+    assert_frame_equal(ddf.loc[labels, ["x"]].compute(), expected.loc[labels, ["x"]])
+    assert len(ddf.loc[[1000, 2000]].compute()) == 0

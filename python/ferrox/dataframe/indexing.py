@@ -62,9 +62,9 @@ def _scalar(x: Any) -> Any:
 
 class LocIndexer:
     """``df.loc``: labels of a sorted index with known divisions
-    (``loc[a:b]``, ``loc[x]``, both ends included as in pandas), or a
-    boolean Series (``loc[mask]``), optionally with columns
-    (``loc[rows, cols]``)."""
+    (``loc[a:b]``, ``loc[x]``, both ends included as in pandas; a list of
+    labels, in index order), or a boolean Series (``loc[mask]``),
+    optionally with columns (``loc[rows, cols]``)."""
 
     def __init__(self, obj: Any) -> None:
         self._obj = obj
@@ -85,8 +85,8 @@ class LocIndexer:
             if key.step is not None:
                 raise NotImplementedError("loc with a slice step is not supported")
             out = self._range(key.start, key.stop)
-        elif isinstance(key, list | np.ndarray | pd.Index):
-            raise NotImplementedError("loc with a list of labels is not supported yet")
+        elif isinstance(key, list | np.ndarray | pd.Index | pd.Series):
+            out = self._labels(list(key))
         else:
             out = self._range(key, key)
         if cols is None:
@@ -97,13 +97,32 @@ class LocIndexer:
             return out[cols]
         raise NotImplementedError("column selection on a Series")
 
+    def _labels(self, labels: list[Any]) -> Any:
+        """The rows whose index is one of ``labels``, in index order (as
+        Dask; pandas returns them in the order of ``labels``)."""
+        import pyarrow as pa
+
+        obj = self._obj
+        labels = [_scalar(x) for x in self._datetimes(labels)]
+        divs = obj.divisions
+        parts: set[int] = set()
+        if divs[0] is not None:
+            for x in labels:
+                parts.update(_parts(divs, x, x))
+        array = pa.array(labels) if labels else pa.array([], pa.null())
+        core = _core.loc(obj._core, sorted(parts), None, None, array)
+        return obj._with_core(core)
+
+    def _datetimes(self, labels: list[Any]) -> list[Any]:
+        """Labels of a datetime index may be given as strings."""
+        dtypes = self._obj._core.index_dtypes()
+        if dtypes and dtypes[0].startswith("datetime64"):
+            return [pd.Timestamp(b) if isinstance(b, str) else b for b in labels]
+        return labels
+
     def _range(self, lo: Any, hi: Any) -> Any:
         obj = self._obj
-        dtypes = obj._core.index_dtypes()
-        if dtypes and dtypes[0].startswith("datetime64"):
-            # Labels of a datetime index may be given as strings.
-            lo, hi = (pd.Timestamp(b) if isinstance(b, str) else b for b in (lo, hi))
-        lo, hi = _scalar(lo), _scalar(hi)
+        lo, hi = (_scalar(b) for b in self._datetimes([lo, hi]))
         divs = obj.divisions
         known = divs[0] is not None
         parts = _parts(divs, lo, hi) if known else []

@@ -218,7 +218,8 @@ def concat(
     DataFrame or Series
         Along rows: the partitions of every input, in order; dtypes
         promoted like pandas (an int column some input lacks becomes
-        float64).
+        float64). Along columns: frames over the same rows, or with the same
+        number of partitions holding the same index values.
 
     Examples
     --------
@@ -264,21 +265,30 @@ def concat(
 
 
 def _concat_columns(dfs: list[Any], ignore_index: bool) -> DataFrame:
-    first = dfs[0]
-    if not all(first._core.same_rows(d._core) for d in dfs[1:]):
-        raise NotImplementedError(
-            "concat(axis=1) of frames that do not come from the same rows needs aligning "
-            "on the index, which is not supported yet"
-        )
-    columns: dict[str, Series] = {}
+    names: list[list[str]] = []
+    seen: set[str] = set()
     for i, d in enumerate(dfs):
-        parts = [(d.name, d)] if isinstance(d, Series) else [(c, d[c]) for c in d.columns]
-        for name, s in parts:
-            label = str(i if name is None else name)
-            if label in columns:
+        labels = (
+            [str(i if d.name is None else d.name)] if isinstance(d, Series) else list(d.columns)
+        )
+        for label in labels:
+            if label in seen:
                 raise ValueError(f"duplicate column '{label}' in concat(axis=1)")
-            columns[label] = s
-    out = DataFrame(_core.FrameCore.combine([(n, s._core) for n, s in columns.items()]))
+            seen.add(label)
+        names.append(labels)
+    first = dfs[0]
+    if all(first._core.same_rows(d._core) for d in dfs[1:]):
+        # Columns over the same rows: one select, fused with the reads.
+        columns = [
+            (n, d if isinstance(d, Series) else d[c])
+            for d, labels in zip(dfs, names, strict=True)
+            for n, c in zip(labels, d._core.columns(), strict=True)
+        ]
+        out = DataFrame(_core.FrameCore.combine([(n, s._core) for n, s in columns]))
+    else:
+        # Frames cut alike: partition i of each, side by side (as Dask,
+        # which assumes aligned partitions; ferrox checks it when it runs).
+        out = DataFrame(_core.concat_columns([d._core for d in dfs], names))
     return out.reset_index(drop=True) if ignore_index else out
 
 
