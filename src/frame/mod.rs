@@ -12,7 +12,8 @@
 //!   aggregate.
 //! - [`lower`]: expressions to tasks, with projection pushdown;
 //!   [`kernels`]: the task kernels.
-//! - [`scan`]: cumulative reductions across partitions.
+//! - [`scan`]: cumulative reductions across partitions; [`group_ops`]:
+//!   group-wise `transform` and cumulative operations.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
 //!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
@@ -24,6 +25,7 @@ pub mod concat;
 pub mod distinct;
 pub mod export;
 pub mod expr;
+pub mod group_ops;
 pub mod groupby;
 pub mod index;
 pub mod io;

@@ -621,6 +621,31 @@ impl FrameCore {
         Ok(wrap(crate::frame::scan::CumAgg::build(&self.expr, op)?))
     }
 
+    /// `groups`' data columns (a group-by result indexed by `keys`)
+    /// broadcast to every row of this frame (`groupby().transform`).
+    fn transform(&self, groups: &FrameCore, keys: Vec<String>) -> PyResult<FrameCore> {
+        Ok(wrap(crate::frame::group_ops::Transform::build(
+            &self.expr,
+            &groups.expr,
+            keys,
+        )?))
+    }
+
+    /// A per-group cumulative operation (`cumsum`, …, `cumcount`) of
+    /// `values` within the groups of `keys`.
+    fn group_cumulative(
+        &self,
+        keys: Vec<String>,
+        values: Vec<String>,
+        op: &str,
+        name: &str,
+    ) -> PyResult<FrameCore> {
+        let op = crate::frame::group_ops::GroupCum::from_name(op)?;
+        Ok(wrap(crate::frame::group_ops::GroupCumulative::build(
+            &self.expr, keys, values, op, name,
+        )?))
+    }
+
     /// The optimized plan, as text.
     fn explain(&self) -> String {
         lower::explain(&self.expr)

@@ -230,6 +230,55 @@ class DataFrameGroupBy:
         """Whether every value of the group is true."""
         return self._agg("all", **kwargs)
 
+    # --- row-preserving ------------------------------------------------------
+
+    def transform(self, func: Any, *args: Any, **kwargs: Any) -> Any:
+        """The aggregation ``func`` of each group, on every row of the group
+        (same index and order as the frame)."""
+        if args or kwargs:
+            raise NotImplementedError("transform(func, *args, **kwargs) is not supported yet")
+        if not isinstance(func, str) and not hasattr(func, "__name__"):
+            raise TypeError(f"unsupported transform {func!r}")
+        if isinstance(func, str) and func not in AGGS:
+            raise ValueError(f"'{func}' is not a valid function name for transform(name)")
+        name = _agg_name(func)
+        if name == "size":
+            raise NotImplementedError("transform('size') is not supported yet")
+        groups = self._agg(name)
+        core = self._frame._core.transform(groups._core, self._keys)
+        if self._series:
+            return Series(core, self._columns[0])
+        return DataFrame(core)
+
+    def _cumulative(self, op: str) -> Any:
+        core = self._frame._core.group_cumulative(self._keys, self._columns, op, "")
+        if self._series:
+            return Series(core, self._columns[0])
+        return DataFrame(core)
+
+    def cumsum(self) -> Any:
+        """Running sum within each group, in row order."""
+        return self._cumulative("cumsum")
+
+    def cumprod(self) -> Any:
+        """Running product within each group."""
+        return self._cumulative("cumprod")
+
+    def cummax(self) -> Any:
+        """Running maximum within each group."""
+        return self._cumulative("cummax")
+
+    def cummin(self) -> Any:
+        """Running minimum within each group."""
+        return self._cumulative("cummin")
+
+    def cumcount(self, ascending: bool = True) -> Series:
+        """Each row's position within its group (0, 1, …)."""
+        if not ascending:
+            raise NotImplementedError("cumcount(ascending=False) is not supported yet")
+        core = self._frame._core.group_cumulative(self._keys, [], "cumcount", "__cumcount__")
+        return Series(core, None)
+
     def agg(self, arg: Any = None, **named: Any) -> Any:
         """Several aggregations at once: a name, a list of names (columns
         ``(column, name)``), a dict ``{column: name or list}``, or named
