@@ -403,13 +403,13 @@ impl FrameExpr {
             .first()
             .ok_or_else(|| FxError::InvalidArgument("no columns to combine".into()))?
             .0;
+        if parts.iter().any(|(f, _, _)| !f.same_rows(first)) {
+            return Self::combine_aligned(parts);
+        }
         let (input, _, _) = first.split();
         let mut exprs = Vec::with_capacity(parts.len());
         let mut params: Vec<Arc<FrameExpr>> = Vec::new();
         for (frame, name, e) in parts {
-            if !frame.same_rows(first) {
-                return Err(not_aligned());
-            }
             let (_, inner, own) = frame.split();
             let base = params.len();
             params.extend(own);
@@ -430,6 +430,46 @@ impl FrameExpr {
             }
         }
         Self::select_on(&input, exprs, params)
+    }
+
+    /// [`FrameExpr::combine`] of frames over different row sources cut into
+    /// the same number of partitions (a `transform` and its frame, a
+    /// series of a persisted copy): partition `i` of each, side by side, as
+    /// Dask does with aligned partitions; the index values are checked to
+    /// agree when the tasks run.
+    fn combine_aligned(
+        parts: &[(Arc<FrameExpr>, PlSmallStr, ColExpr)],
+    ) -> FxResult<Arc<FrameExpr>> {
+        let mut frames: Vec<Arc<FrameExpr>> = Vec::new();
+        let position =
+            |frames: &[Arc<FrameExpr>], f: &FrameExpr| frames.iter().position(|g| g.name == f.name);
+        for (f, _, _) in parts {
+            if position(&frames, f).is_none() {
+                frames.push(f.clone());
+            }
+        }
+        if frames
+            .iter()
+            .any(|f| f.npartitions != frames[0].npartitions)
+        {
+            return Err(not_aligned());
+        }
+        let rename = |k: usize, c: &str| format!("__c{k}_{c}");
+        let names: Vec<Vec<String>> = frames
+            .iter()
+            .enumerate()
+            .map(|(k, f)| f.columns().iter().map(|c| rename(k, c)).collect())
+            .collect();
+        let zipped = super::concat::concat_columns(&frames, &names)?;
+        let parts: Vec<(Arc<FrameExpr>, PlSmallStr, ColExpr)> = parts
+            .iter()
+            .map(|(f, n, e)| {
+                let k = position(&frames, f).expect("every frame was collected");
+                let e = e.substitute(&|c| Some(ColExpr::Col(rename(k, c).into())));
+                (zipped.clone(), n.clone(), e)
+            })
+            .collect();
+        Self::combine(&parts)
     }
 
     /// The rows where `mask` (a one-column boolean frame over the same rows)
@@ -653,8 +693,8 @@ impl FrameExpr {
 fn not_aligned() -> FxError {
     FxError::InvalidArgument(
         "the operands do not have the same rows (they come from different frames or \
-         differently filtered ones); combining them would need aligning on the index, \
-         which is not supported yet"
+         differently filtered ones, cut into different partitions); combining them would \
+         need aligning on the index, which is not supported yet"
             .into(),
     )
 }
