@@ -60,6 +60,10 @@ pub struct PyCall {
     /// The block shape the result must have (calls computing one block of
     /// a known grid); a mismatch is an error naming both shapes.
     pub shape: Option<Vec<usize>>,
+    /// Convert the result (a pyarrow table) to a frame partition
+    /// (`map_partitions`, `from_delayed`), so native kernels downstream
+    /// can read it without the GIL.
+    pub to_frame: bool,
 }
 
 /// Run `f` with this thread attached to the interpreter (holding the GIL).
@@ -72,6 +76,11 @@ pub fn attached<R>(f: impl FnOnce() -> R) -> R {
 pub fn call(call: &PyCall, inputs: &[Value]) -> Result<Value, TaskError> {
     Python::attach(|py| {
         let result = evaluate(py, call, inputs).and_then(|obj| match call.to_array {
+            None if call.to_frame => {
+                let (batches, schema) = obj.extract::<pyo3_arrow::PyTable>()?.into_inner();
+                let df = crate::frame::export::from_arrow(&batches, &schema)?;
+                Ok(Value::Frame(Arc::new(df)))
+            }
             None => Ok(Value::Py(Arc::new(PyValue(obj.unbind())))),
             Some(dtype) => {
                 let arr = py.import("numpy")?.call_method1("asarray", (obj,))?;

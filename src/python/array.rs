@@ -382,6 +382,7 @@ impl ArrayCore {
             kwargs: Vec::new(),
             to_array: None,
             shape: None,
+            to_frame: false,
         };
         Ok(wrap(ArrayExpr::from_task(
             task.get().node.clone(),
@@ -550,6 +551,7 @@ impl ArrayCore {
             kwargs: kw,
             to_array: None,
             shape: None,
+            to_frame: false,
         };
         Ok(wrap(ArrayExpr::map_blocks(
             name,
@@ -618,6 +620,7 @@ impl ArrayCore {
                 kwargs,
                 to_array: Some(dtype),
                 shape,
+                to_frame: false,
             };
             blocks.push(BlockCall {
                 call: Arc::new(call),

@@ -6,13 +6,15 @@
 //! - [`error`]: `FxError` → Python exceptions, once.
 //! - [`gil`]: running a graph with the GIL released.
 //! - [`array`], [`frame`]: the handles behind `ferrox.array` and
-//!   `ferrox.dataframe`.
+//!   `ferrox.dataframe`; [`frame_io`] DataFrame IO and partitions made by
+//!   Python calls.
 
 pub mod array;
 pub mod convert;
 pub mod error;
 pub mod frame;
 pub mod frame_ops;
+pub mod frame_io;
 pub mod gil;
 pub mod native;
 pub mod task;
@@ -26,6 +28,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<array::ArrayCore>()?;
     m.add_class::<array::BlockRef>()?;
     m.add_class::<frame::FrameCore>()?;
+    frame_io::register(m)?;
     m.add_function(wrap_pyfunction!(task::compute, m)?)?;
     m.add_function(wrap_pyfunction!(native::get, m)?)?;
     m.add_function(wrap_pyfunction!(native::native_op, m)?)?;

@@ -163,6 +163,7 @@ impl<'py> DictReader<'_, 'py> {
             kwargs: Vec::new(),
             to_array: None,
             shape: None,
+            to_frame: false,
         })
     }
 
@@ -210,6 +211,7 @@ impl<'py> DictReader<'_, 'py> {
                     kwargs: Vec::new(),
                     to_array: None,
                     shape: None,
+                    to_frame: false,
                 })),
             }
         };

@@ -211,6 +211,7 @@ impl TaskCore {
             kwargs,
             to_array: None,
             shape: None,
+            to_frame: false,
         }));
         Ok(TaskCore {
             node: Node::new(key, op, deps),

@@ -13,11 +13,20 @@ come back as pandas objects through Arrow.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ferrox.base import compute
 from ferrox.dataframe._collection import Scalar
+from ferrox.dataframe._partitions import map_partitions as _map_partitions
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.groupby import DataFrameGroupBy, SeriesGroupBy
-from ferrox.dataframe.io import from_dict, from_pandas, read_csv
+from ferrox.dataframe.io import (
+    from_array,
+    from_delayed,
+    from_dict,
+    from_pandas,
+    read_csv,
+)
 from ferrox.dataframe.reshape import concat, merge
 from ferrox.dataframe.series import Series
 
@@ -29,8 +38,25 @@ __all__ = [
     "SeriesGroupBy",
     "compute",
     "concat",
+    "merge",
+    "from_array",
+    "from_delayed",
     "from_dict",
     "from_pandas",
-    "merge",
+    "map_partitions",
     "read_csv",
 ]
+
+
+def map_partitions(func: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
+    """``func`` applied to each partition of ``obj`` (Dask's
+    ``dd.map_partitions``); see :meth:`DataFrame.map_partitions`.
+
+    Examples
+    --------
+    >>> import pandas as pd, ferrox.dataframe as dd
+    >>> df = dd.from_pandas(pd.DataFrame({"x": [1, 2]}), npartitions=2)
+    >>> dd.map_partitions(lambda p: p.x + 1, df).compute().tolist()
+    [2, 3]
+    """
+    return _map_partitions(obj, func, args, kwargs)

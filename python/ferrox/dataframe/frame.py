@@ -513,6 +513,100 @@ class DataFrame(FrameShuffleMethods, _Frame):
 
         return DataFrameGroupBy(self, by, sort=sort, dropna=dropna, **kwargs)
 
+    # --- partitions (``_partitions.py``) -------------------------------------
+
+    def map_partitions(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``func`` applied to each partition (a pandas DataFrame with its
+        index); the results, DataFrames or Series, are the partitions of
+        the output.
+
+        Parameters
+        ----------
+        func : callable
+            ``func(partition, *args, **kwargs)``.
+        *args, **kwargs
+            Passed to ``func``; delayed values are computed first.
+        meta : pandas object, dict, list of (column, dtype) or (name, dtype)
+            What ``func`` returns (an empty pandas object is enough). Without
+            it, ``func`` runs once on two made-up rows to find out.
+
+        Returns
+        -------
+        DataFrame or Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1, 2, 3], "y": [4, 5, 6]}), npartitions=2)
+        >>> df.map_partitions(lambda p: p.x + p.y, meta=("s", "int64")).compute()
+        0    5
+        1    7
+        2    9
+        Name: s, dtype: int64
+        """
+        from ferrox.dataframe._partitions import map_partitions
+
+        return map_partitions(self, func, args, kwargs)
+
+    def apply(
+        self,
+        func: Callable[..., Any],
+        axis: int | str = 0,
+        args: tuple[Any, ...] = (),
+        meta: Any = None,
+        **kwds: Any,
+    ) -> Any:
+        """``func`` applied to each row (``axis=1``, the only axis Dask
+        supports), one partition at a time.
+
+        Parameters
+        ----------
+        func : callable
+            Called with each row as a pandas Series.
+        axis : 1 or "columns"
+            Rows.
+        args : tuple
+            Extra positional arguments of ``func``.
+        meta : optional
+            What the result looks like, as for :meth:`map_partitions`.
+
+        Returns
+        -------
+        Series or DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1, 2], "y": [3, 4]}), npartitions=2)
+        >>> df.apply(lambda r: r.x * r.y, axis=1, meta=(None, "int64")).compute()
+        0    3
+        1    8
+        dtype: int64
+        """
+        from ferrox.dataframe._partitions import apply_rows
+
+        if axis not in (1, "columns"):
+            raise NotImplementedError(
+                "dd.DataFrame.apply only supports axis=1\n  Try: df.apply(func, axis=1)"
+            )
+        extra = {} if meta is None else {"meta": meta}
+        return self.map_partitions(apply_rows, func, tuple(args), kwds, **extra)
+
+    def to_delayed(self, optimize_graph: bool = True) -> list[Any]:
+        """One Delayed per partition, each computing it as a pandas
+        DataFrame (with its index).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> parts = dd.from_pandas(pd.DataFrame({"x": [1, 2, 3]}), npartitions=2).to_delayed()
+        >>> [len(p.compute()) for p in parts]
+        [2, 1]
+        """
+        from ferrox.dataframe._partitions import to_delayed
+
+        return to_delayed(self)
+
     # --- reprs ---------------------------------------------------------------
 
     def _structure(self) -> pd.DataFrame:

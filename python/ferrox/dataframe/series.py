@@ -466,6 +466,32 @@ class Series(SeriesShuffleMethods, _Frame):
             raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
         return self._with_core(self._core.cumulative(op))
 
+    # --- partitions (``_partitions.py``) -------------------------------------
+
+    def map_partitions(self, func: Any, *args: Any, **kwargs: Any) -> Any:
+        """``func`` applied to each partition (a pandas Series with its
+        index); see :meth:`DataFrame.map_partitions`.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([1, 2, 3], name="x"), npartitions=2)
+        >>> s.map_partitions(lambda p: p * 10).compute()
+        0    10
+        1    20
+        2    30
+        Name: x, dtype: int64
+        """
+        from ferrox.dataframe._partitions import map_partitions
+
+        return map_partitions(self, func, args, kwargs)
+
+    def to_delayed(self, optimize_graph: bool = True) -> list[Any]:
+        """One Delayed per partition, each computing it as a pandas Series."""
+        from ferrox.dataframe._partitions import to_delayed
+
+        return to_delayed(self)
+
     # --- accessors -----------------------------------------------------------
 
     @property

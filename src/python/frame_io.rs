@@ -1,0 +1,96 @@
+//! The DataFrame functions of the PyO3 edge that are not `FrameCore`
+//! methods: frames whose partitions are computed by Python calls
+//! (`map_partitions`, `from_delayed`).
+
+use std::sync::Arc;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use super::frame::FrameCore;
+use super::task::{TaskCore, WalkDep, Walker};
+use crate::executor::pytask::{Arg, PyCall};
+use crate::frame::expr::FrameExpr;
+use crate::frame::source::FromTasks;
+use crate::graph::{Key, Node, Op};
+
+fn key(name: &str, i: usize) -> Key {
+    Key::Tuple(Arc::from(name), Box::new([i as i64]))
+}
+
+/// A frame whose partition `i` is `wrapper(func, parts[i], args, kwargs,
+/// info)`, a Python call returning a pyarrow table shaped like `meta`
+/// (index columns first); delayed values in `args` / `kwargs` become
+/// dependencies.
+#[pyfunction]
+#[pyo3(signature = (name, parts, wrapper, func, args, kwargs, info, meta, nindex, index_names))]
+#[allow(clippy::too_many_arguments)]
+pub fn frame_from_calls(
+    py: Python<'_>,
+    name: String,
+    parts: Vec<PyRef<'_, TaskCore>>,
+    wrapper: Py<PyAny>,
+    func: Py<PyAny>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    info: Py<PyAny>,
+    meta: pyo3_arrow::PyTable,
+    nindex: usize,
+    index_names: Vec<Option<String>>,
+) -> PyResult<FrameCore> {
+    let (batches, schema) = meta.into_inner();
+    let meta = crate::frame::export::from_arrow(&batches, &schema)?;
+    if nindex > meta.width() {
+        return Err(PyValueError::new_err(
+            "`meta` has fewer columns than index levels",
+        ));
+    }
+    let mut nodes = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let mut walker = Walker::new(true);
+        let (arg_t, kw_t) = walker.call_args(args, kwargs)?;
+        let mut deps = walker
+            .deps
+            .into_iter()
+            .map(|d| match d {
+                WalkDep::Task(node) => Ok(node),
+                WalkDep::Block(..) => Err(PyTypeError::new_err(
+                    "array block references cannot be arguments of `map_partitions`",
+                )),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        deps.push(part.node.clone());
+        let call = PyCall {
+            func: Some(wrapper.clone_ref(py)),
+            args: vec![
+                Arg::Lit(func.clone_ref(py)),
+                Arg::Dep((deps.len() - 1) as u32),
+                Arg::Tuple(arg_t),
+                Arg::Dict(kw_t),
+                Arg::Lit(info.clone_ref(py)),
+            ],
+            kwargs: Vec::new(),
+            to_array: None,
+            shape: None,
+            to_frame: true,
+        };
+        nodes.push(Node::new(key(&name, i), Op::Python(Arc::new(call)), deps));
+    }
+    let source = FromTasks {
+        nodes,
+        schema: meta.schema().clone(),
+        nindex,
+        index_names,
+        token: crate::frame::expr::token_of(&name),
+    };
+    Ok(FrameCore {
+        expr: FrameExpr::source(Arc::new(source)),
+    })
+}
+
+/// Register the IO functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(frame_from_calls, m)?)?;
+    Ok(())
+}
