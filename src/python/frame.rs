@@ -14,7 +14,6 @@ use super::task::TaskCore;
 use crate::frame::colexpr::{BinOp, ColExpr, DataTypeLit, DtOp, Lit, SeriesLit, StrOp, UnOp};
 use crate::frame::expr::FrameExpr;
 use crate::frame::groupby::{AggOp, AggSpec};
-use crate::frame::io::csv::{infer_schema, CsvSource, CsvSpec};
 use crate::frame::lower;
 use crate::frame::source::{FromTasks, InMemory};
 
@@ -62,7 +61,7 @@ fn unit_name(tu: TimeUnit) -> &'static str {
 }
 
 /// A dtype from a NumPy / pandas dtype name (`"int64"`, `"str"`, …).
-fn parse_dtype(name: &str) -> PyResult<DataType> {
+pub(crate) fn parse_dtype(name: &str) -> PyResult<DataType> {
     Ok(match name {
         "bool" | "boolean" => DataType::Boolean,
         "uint8" => DataType::UInt8,
@@ -229,43 +228,6 @@ fn token_of(parts: impl Hash) -> u64 {
 
 #[pymethods]
 impl FrameCore {
-    /// CSV files, one partition per file; the schema is inferred from the
-    /// first `sample` bytes of the first file.
-    #[staticmethod]
-    #[pyo3(signature = (paths, sep=",", header=true, sample=256_000))]
-    fn read_csv(
-        py: Python<'_>,
-        paths: Vec<String>,
-        sep: &str,
-        header: bool,
-        sample: usize,
-    ) -> PyResult<FrameCore> {
-        let sep = match sep.as_bytes() {
-            [b] => *b,
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "`sep` must be one character, got {sep:?}"
-                )))
-            }
-        };
-        let spec = CsvSpec {
-            sep,
-            has_header: header,
-        };
-        let Some(first) = paths.first().cloned() else {
-            return Err(pyo3::exceptions::PyFileNotFoundError::new_err(
-                "no files to read",
-            ));
-        };
-        let schema = py.detach(|| infer_schema(&first, &spec, sample))?;
-        let source = CsvSource {
-            paths,
-            spec,
-            schema: Arc::new(schema),
-        };
-        Ok(wrap(FrameExpr::source(Arc::new(source))))
-    }
-
     /// Partitions already in memory, as pyarrow tables with the index
     /// columns first; `token` identifies the data.
     #[staticmethod]

@@ -1,22 +1,77 @@
 //! The DataFrame functions of the PyO3 edge that are not `FrameCore`
-//! methods: frames whose partitions are computed by Python calls
-//! (`map_partitions`, `from_delayed`).
+//! methods: readers that build frames over file sources (`read_csv`), and
+//! frames whose partitions are computed by Python calls (`map_partitions`,
+//! `from_delayed`). Argument checking that needs no file lives in Python;
+//! what needs a file (schemas) happens here, GIL released.
 
 use std::sync::Arc;
 
+use polars_core::prelude::*;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use super::frame::FrameCore;
+use super::frame::{parse_dtype, FrameCore};
 use super::task::{TaskCore, WalkDep, Walker};
 use crate::executor::pytask::{Arg, PyCall};
 use crate::frame::expr::FrameExpr;
+use crate::frame::io::csv::{infer_schema, plan_blocks, CsvSource, CsvSpec};
 use crate::frame::source::FromTasks;
 use crate::graph::{Key, Node, Op};
 
 fn key(name: &str, i: usize) -> Key {
     Key::Tuple(Arc::from(name), Box::new([i as i64]))
+}
+
+fn one_byte(name: &str, value: &str) -> PyResult<u8> {
+    match value.as_bytes() {
+        [b] => Ok(*b),
+        _ => Err(PyValueError::new_err(format!(
+            "`{name}` must be one character, got {value:?}"
+        ))),
+    }
+}
+
+/// CSV files: one partition per file, or per `blocksize` bytes of it. The
+/// schema is inferred from the first `sample` bytes of the first file with
+/// rows; `dtype` pairs (column, pandas dtype name) fix some dtypes.
+#[pyfunction]
+#[pyo3(signature = (paths, blocksize=None, sep=",", header=true, names=None, na_values=None, dtype=Vec::new(), sample=256_000))]
+#[allow(clippy::too_many_arguments)]
+pub fn read_csv(
+    py: Python<'_>,
+    paths: Vec<String>,
+    blocksize: Option<u64>,
+    sep: &str,
+    header: bool,
+    names: Option<Vec<String>>,
+    na_values: Option<Vec<String>>,
+    dtype: Vec<(String, String)>,
+    sample: usize,
+) -> PyResult<FrameCore> {
+    let mut spec = CsvSpec::new(one_byte("sep", sep)?, header);
+    if let Some(na) = na_values {
+        spec.na_values = na;
+    }
+    spec.names = names;
+    spec.dtype = dtype
+        .iter()
+        .map(|(c, d)| Ok((PlSmallStr::from(c.as_str()), parse_dtype(d)?)))
+        .collect::<PyResult<_>>()?;
+    let (schema, parts) = py.detach(|| {
+        let schema = infer_schema(&paths, &spec, sample)?;
+        let parts = plan_blocks(&paths, blocksize)?;
+        Ok::<_, crate::error::FxError>((schema, parts))
+    })?;
+    let source = CsvSource {
+        paths,
+        parts,
+        spec,
+        schema: Arc::new(schema),
+    };
+    Ok(FrameCore {
+        expr: FrameExpr::source(Arc::new(source)),
+    })
 }
 
 /// A frame whose partition `i` is `wrapper(func, parts[i], args, kwargs,
@@ -91,6 +146,7 @@ pub fn frame_from_calls(
 
 /// Register the IO functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(frame_from_calls, m)?)?;
     Ok(())
 }

@@ -1,11 +1,17 @@
-"""Readers and constructors: ``read_csv`` (polars' CSV reader in Rust,
-``src/frame/io/csv.rs``), ``from_pandas``, ``from_dict``, ``from_array``,
-``from_delayed``."""
+"""Readers and constructors: ``read_csv``
+(polars-io's reader in Rust, ``src/frame/io/csv.rs``), ``from_pandas``,
+``from_dict``, ``from_array``, ``from_delayed``.
+
+This module checks arguments and turns pandas' and Dask's options into the
+core's; files are opened (schemas, footers) in Rust with the GIL released.
+"""
 
 from __future__ import annotations
 
 import glob
 import os
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,49 +23,250 @@ from ferrox.dataframe._collection import from_pandas_core
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.series import Series
 
+#: Dask's default ``blocksize`` for ``read_csv``: files larger than this are
+#: split into byte ranges.
+CSV_BLOCKSIZE = 64_000_000
 
-def _expand(urlpath: Any) -> list[str]:
+
+_PANDAS_NA = [
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+]
+
+_COMPRESSED = {".gz": "gzip", ".zst": "zstd", ".bz2": "bz2", ".xz": "xz", ".zip": "zip"}
+
+
+def _natural_key(path: str) -> list[Any]:
+    """``part.2`` before ``part.10``."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path)]
+
+
+def _expand(urlpath: Any, natural: bool = False) -> list[str]:
     patterns = [urlpath] if isinstance(urlpath, str | os.PathLike) else list(urlpath)
     paths: list[str] = []
+    order = _natural_key if natural else None
     for pattern in patterns:
         pattern = os.fspath(pattern)
-        found = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+        found = sorted(glob.glob(pattern), key=order) if glob.has_magic(pattern) else [pattern]
         if not found or not os.path.exists(found[0]):
             raise FileNotFoundError(f"{pattern} resolved to no files")
         paths.extend(found)
     return paths
 
 
+def _dtype_name(dtype: Any) -> str:
+    """A pandas/NumPy dtype as the core's name for it."""
+    if dtype is str or dtype == "str" or isinstance(dtype, pd.StringDtype):
+        return "str"
+    if dtype is object or dtype == "object":
+        return "str"
+    if isinstance(dtype, pd.CategoricalDtype) or dtype == "category":
+        raise NotImplementedError("read_csv(dtype='category') is not supported yet")
+    try:
+        return str(np.dtype(dtype))
+    except TypeError:
+        raise TypeError(f"data type '{dtype}' not understood") from None
+
+
+def _csv_usecols(usecols: Any, columns: list[str]) -> list[str]:
+    if callable(usecols):
+        return [c for c in columns if usecols(c)]
+    usecols = list(usecols)
+    if all(isinstance(u, int | np.integer) for u in usecols):
+        if any(not 0 <= u < len(columns) for u in usecols):
+            raise ValueError(
+                f"Usecols do not match columns, columns expected but not found: {usecols}"
+            )
+        wanted = {columns[u] for u in usecols}
+    else:
+        usecols = [str(u) for u in usecols]
+        missing = [c for c in usecols if c not in columns]
+        if missing:
+            raise ValueError(
+                f"Usecols do not match columns, columns expected but not found: {missing}"
+            )
+        wanted = set(usecols)
+    return [c for c in columns if c in wanted]  # the file's order, as pandas
+
+
 def read_csv(
     urlpath: Any,
-    blocksize: Any = None,
+    blocksize: Any = "default",
+    sample: int = 256_000,
     sep: str = ",",
+    delimiter: str | None = None,
     header: Any = "infer",
-    usecols: list[str] | None = None,
+    names: Sequence[Any] | None = None,
+    usecols: Any = None,
+    dtype: Any = None,
+    parse_dates: Any = None,
+    na_values: Any = None,
+    keep_default_na: bool = True,
+    compression: str | None = "infer",
     **kwargs: Any,
 ) -> DataFrame:
-    """Read CSV files (a path, a glob or a list of them) into a DataFrame,
-    one partition per file.
+    """Read CSV files into a DataFrame, as ``pandas.read_csv`` parses them.
 
-    Values are parsed like ``pandas.read_csv`` by default: pandas' missing
-    value markers become missing values, integer columns with missing
-    values become float64, text columns become pandas' string dtype.
+    Parameters
+    ----------
+    urlpath : str, path or list of them
+        A file, a glob (``"data_*.csv"``, files in name order) or a list.
+    blocksize : int, str or None, default "default"
+        Bytes per partition: files larger than this are split at line
+        boundaries into several partitions (the header line belongs to the
+        first). ``"default"`` is Dask's 64 MB; ``None`` reads each file as
+        one partition. Compressed files are never split.
+    sample : int, default 256000
+        Bytes of the first file the column dtypes are inferred from.
+    sep, delimiter : str, default ","
+        The field separator (one character).
+    header : "infer", 0 or None
+        ``0``: the first line names the columns. ``None``: no header; the
+        columns are ``names`` or ``"0", "1", …``. ``"infer"``: ``0`` unless
+        ``names`` is given.
+    names : list, optional
+        Column names, by position (replacing the header if ``header=0``).
+    usecols : list of str or int, or callable, optional
+        The columns to read (names, positions, or a predicate on names),
+        kept in the file's order.
+    dtype : dtype or dict, optional
+        One dtype for every column, or a dtype per column name.
+    parse_dates : list of str, optional
+        Columns to parse as ``datetime64[us]``.
+    na_values : str or list of str, optional
+        Extra missing-value markers for every column.
+    keep_default_na : bool, default True
+        Whether pandas' default markers (``""``, ``"NA"``, ``"nan"``, …)
+        also mean missing.
+    compression : "infer", "gzip", "zstd" or None
+        ``"infer"`` detects gzip and zstd files (by their first bytes).
+
+    Returns
+    -------
+    DataFrame
+
+    Notes
+    -----
+    ``header=None`` names the columns ``"0", "1", …`` (strings); pandas uses
+    the integers ``0, 1, …``. Dtypes are inferred from ``sample`` bytes of
+    the first file with rows (as Dask does), not from every row. A quoted
+    field holding a newline may be cut by ``blocksize`` splitting (as in
+    Dask).
+
+    Examples
+    --------
+    >>> import os, tempfile, pandas as pd, ferrox.dataframe as dd
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.csv")
+    >>> pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", None]}).to_csv(path, index=False)
+    >>> dd.read_csv(path).compute()
+       a    b
+    0  1    x
+    1  2    y
+    2  3  NaN
     """
     if kwargs:
         raise NotImplementedError(f"read_csv({', '.join(kwargs)}=...) is not supported yet")
-    if blocksize not in (None, "default"):
-        raise NotImplementedError("read_csv(blocksize=...) is not supported yet")
-    if header not in ("infer", 0, None):
+    if delimiter is not None:
+        sep = delimiter
+    if not isinstance(sep, str) or len(sep) != 1:
+        raise ValueError(f"`sep` must be one character, got {sep!r}")
+    paths = _expand(urlpath)
+    if compression not in ("infer", None, "gzip", "zstd"):
+        raise NotImplementedError(f"read_csv(compression={compression!r}) is not supported")
+    for path in paths:
+        ext = os.path.splitext(path)[1].lower()
+        if ext in _COMPRESSED and _COMPRESSED[ext] not in ("gzip", "zstd"):
+            raise NotImplementedError(
+                f"reading {_COMPRESSED[ext]}-compressed CSV files is not supported: {path}"
+            )
+    if blocksize == "default":
+        blocksize = CSV_BLOCKSIZE
+    elif isinstance(blocksize, str):
+        blocksize = _parse_bytes(blocksize)
+    if blocksize is not None and (not isinstance(blocksize, int | np.integer) or blocksize <= 0):
+        raise ValueError(
+            f"`blocksize` must be a positive number of bytes or None, got {blocksize!r}"
+        )
+    if header == "infer":
+        header = None if names is not None else 0
+    if header not in (0, None):
         raise NotImplementedError(f"read_csv(header={header!r}) is not supported yet")
-    core = _core.FrameCore.read_csv(_expand(urlpath), sep, header is not None)
+    if names is not None:
+        names = [str(n) for n in names]
+        if len(set(names)) != len(names):
+            raise ValueError("Duplicate names are not allowed.")
+    na = list(_PANDAS_NA) if keep_default_na else []
+    if na_values is not None:
+        if isinstance(na_values, dict):
+            raise NotImplementedError("read_csv(na_values={column: ...}) is not supported yet")
+        extra = [na_values] if isinstance(na_values, str | int | float) else list(na_values)
+        na.extend(str(v) for v in extra)
+    fixed: list[tuple[str, str]] = []
+    if parse_dates is not None and parse_dates is not False:
+        if parse_dates is True or not isinstance(parse_dates, list | tuple):
+            raise NotImplementedError(
+                "read_csv(parse_dates=...) takes a list of column names; "
+                f"{parse_dates!r} is not supported"
+            )
+        fixed.extend((str(c), "datetime64[us]") for c in parse_dates)
+    size = int(blocksize) if blocksize is not None else None
+
+    def build(names: list[str] | None, fixed: list[tuple[str, str]]) -> _core.FrameCore:
+        return _core.read_csv(paths, size, sep, header == 0, names, na, fixed, sample)
+
+    core = build(names, [])
+    if names is None and header is None:
+        # No header and no names: the columns are numbered, as in pandas.
+        names = [str(i) for i in range(len(core.columns()))]
+        core = build(names, [])
+    columns = core.columns()
+    missing = [c for c, _ in fixed if c not in columns]
+    if missing:
+        raise ValueError(f"Missing column provided to 'parse_dates': '{', '.join(missing)}'")
+    if dtype is not None:
+        if isinstance(dtype, dict):
+            # As pandas, a dtype for a column the file does not have is ignored.
+            pairs = [(str(c), _dtype_name(d)) for c, d in dtype.items() if str(c) in columns]
+        else:
+            pairs = [(c, _dtype_name(dtype)) for c in columns]
+        dated = {c for c, _ in fixed}
+        fixed = fixed + [p for p in pairs if p[0] not in dated]
+    if fixed:
+        core = build(names, fixed)
     frame = DataFrame(core)
     if usecols is None:
         return frame
-    columns = core.columns()
-    missing = [c for c in usecols if c not in columns]
-    if missing:
-        raise ValueError(f"Usecols do not match columns, columns expected but not found: {missing}")
-    return frame[[c for c in columns if c in set(usecols)]]  # the file's order, as pandas
+    return frame[_csv_usecols(usecols, core.columns())]
+
+
+def _parse_bytes(text: str) -> int:
+    """``"64MB"`` → 64000000, ``"1 MiB"`` → 1048576."""
+    m = re.fullmatch(r"\s*([\d.]+)\s*([kKmMgGtT]?i?[bB]?)\s*", text)
+    if not m:
+        raise ValueError(f"`blocksize` must be a number of bytes like '64MB', got {text!r}")
+    number, unit = float(m.group(1)), m.group(2).lower().rstrip("b")
+    scale = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+    scale.update({"ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40})
+    if unit not in scale:
+        raise ValueError(f"`blocksize` must be a number of bytes like '64MB', got {text!r}")
+    return int(number * scale[unit])
 
 
 # --- in memory ---------------------------------------------------------------

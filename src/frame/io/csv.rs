@@ -1,9 +1,22 @@
-//! CSV files read with polars-io's reader, one partition per file, parsed
-//! like `pandas.read_csv`: pandas' missing-value markers, int columns with
-//! missing values as float64, text as strings. Only the columns the query
-//! needs are parsed, and `head(n)` stops the reader after `n` rows.
+//! CSV files read with polars-io's reader, parsed like `pandas.read_csv`:
+//! pandas' missing-value markers (plus `na_values`), int columns with
+//! missing values as float64, text as strings, `dtype` and `parse_dates`
+//! overrides.
+//!
+//! A file is one partition, or — with `blocksize` — several byte ranges.
+//! As in Dask, a range owns the lines that *start* inside it: its ends are
+//! moved to the next line start when it is read, and every range but the
+//! first gets the file's header line prepended, so each block parses like a
+//! small file. A quoted field holding a newline can therefore be cut (Dask
+//! has the same limit). Compressed files (detected by polars from their
+//! first bytes) are never split.
+//!
+//! Only the columns the query needs are parsed, `head(n)` stops the reader
+//! after `n` rows, and `len()` counts lines without parsing values.
 
+use std::fs::File;
 use std::hash::{Hash, Hasher};
+use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 use polars_core::prelude::*;
@@ -14,22 +27,61 @@ use crate::frame::source::{ReadSpec, Source};
 use crate::value::Value;
 
 /// pandas' default missing-value markers (`read_csv`'s `na_values`).
-const PANDAS_NA: [&str; 19] = [
+pub const PANDAS_NA: [&str; 19] = [
     "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ];
 
 /// CSV parsing options shared by every file of a scan.
-#[derive(Clone, Debug, Hash)]
+#[derive(Clone, Debug)]
 pub struct CsvSpec {
     /// Field separator.
     pub sep: u8,
     /// Whether the first line names the columns.
     pub has_header: bool,
+    /// Every missing-value marker (pandas' defaults unless
+    /// `keep_default_na=False`, plus `na_values`).
+    pub na_values: Vec<String>,
+    /// Column names by position (`names=`, or `0, 1, …` for `header=None`):
+    /// the file's own header, if any, is skipped and columns are matched by
+    /// position instead of by name.
+    pub names: Option<Vec<String>>,
+    /// Columns whose dtype the caller fixed (`dtype=`, `parse_dates=`).
+    pub dtype: Vec<(PlSmallStr, DataType)>,
+}
+
+impl Hash for CsvSpec {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.sep.hash(state);
+        self.has_header.hash(state);
+        self.na_values.hash(state);
+        self.names.hash(state);
+        for (n, d) in &self.dtype {
+            (n.as_str(), d.to_string()).hash(state);
+        }
+    }
+}
+
+impl CsvSpec {
+    /// Options with pandas' defaults: comma-separated, a header, pandas'
+    /// missing-value markers.
+    pub fn new(sep: u8, has_header: bool) -> CsvSpec {
+        CsvSpec {
+            sep,
+            has_header,
+            na_values: PANDAS_NA.iter().map(|s| s.to_string()).collect(),
+            names: None,
+            dtype: Vec::new(),
+        }
+    }
+
+    fn fixed(&self, column: &str) -> Option<&DataType> {
+        self.dtype.iter().find(|(n, _)| n == column).map(|(_, d)| d)
+    }
 }
 
 fn csv_options(spec: &CsvSpec) -> CsvReadOptions {
-    let nulls = NullValues::AllColumns(PANDAS_NA.iter().map(|s| (*s).into()).collect());
+    let nulls = NullValues::AllColumns(spec.na_values.iter().map(|s| s.as_str().into()).collect());
     CsvReadOptions::default()
         .with_has_header(spec.has_header)
         .map_parse_options(|o| {
@@ -39,8 +91,9 @@ fn csv_options(spec: &CsvSpec) -> CsvReadOptions {
 }
 
 /// pandas reads an integer column with missing values as float64 (NaN):
-/// cast such columns of a freshly read partition.
-fn ints_with_nulls_as_floats(df: DataFrame) -> FxResult<DataFrame> {
+/// cast such columns of a freshly read partition. A column whose dtype the
+/// caller fixed as an integer cannot hold them: an error, as in pandas.
+fn ints_with_nulls_as_floats(df: DataFrame, spec: &CsvSpec) -> FxResult<DataFrame> {
     if !df
         .columns()
         .iter()
@@ -53,53 +106,277 @@ fn ints_with_nulls_as_floats(df: DataFrame) -> FxResult<DataFrame> {
         .iter()
         .map(|c| {
             if c.dtype().is_integer() && c.null_count() > 0 {
-                c.cast(&DataType::Float64)
+                if spec.fixed(c.name()).is_some() {
+                    return Err(FxError::InvalidArgument(format!(
+                        "Integer column has NA values in column '{}'",
+                        c.name()
+                    )));
+                }
+                Ok(c.cast(&DataType::Float64)?)
             } else {
                 Ok(c.clone())
             }
         })
-        .collect::<PolarsResult<Vec<_>>>()?;
+        .collect::<FxResult<Vec<_>>>()?;
     Ok(DataFrame::new_infer_height(cols)?)
 }
 
-/// The schema of a CSV file, inferred (like Dask's `sample`) from its first
-/// `sample` bytes, cut after the last complete line.
-pub fn infer_schema(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Schema> {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(sample);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(sample as u64).read_to_end(&mut head))
-        .map_err(|e| FxError::Io(format!("{path}: {e}")))?;
-    if head.len() == sample {
-        if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
-            head.truncate(end + 1);
+/// Whether polars will decompress the file (gzip, zlib or zstd magic
+/// bytes); such files are read whole.
+pub fn is_compressed(path: &str) -> FxResult<bool> {
+    let mut magic = [0u8; 4];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .map_err(|e| io_error(path, e))?;
+    let m = &magic[..n];
+    Ok(m.starts_with(&[0x1f, 0x8b])
+        || m.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+        || matches!(m, [0x78, 0x01 | 0x5e | 0x9c | 0xda, ..]))
+}
+
+fn io_error(path: &str, e: std::io::Error) -> FxError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        FxError::Io(format!("[Errno 2] No such file or directory: '{path}'"))
+    } else {
+        FxError::Io(format!("{path}: {e}"))
+    }
+}
+
+/// The schema of one CSV file, inferred (like Dask's `sample`) from its
+/// first `sample` bytes, cut after the last complete line (the first rows,
+/// for compressed files); `None` if that sample has no rows.
+fn infer_one(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Option<Schema>> {
+    let df = if is_compressed(path)? {
+        csv_options(spec)
+            .with_infer_schema_length(Some(10_000))
+            .with_n_rows(Some(10_000))
+            .with_n_threads(Some(1))
+            .try_into_reader_with_file_path(Some(path.into()))?
+            .finish()
+            .map_err(|e| with_path(e, path))?
+    } else {
+        let mut head = Vec::with_capacity(sample);
+        File::open(path)
+            .and_then(|f| f.take(sample as u64).read_to_end(&mut head))
+            .map_err(|e| io_error(path, e))?;
+        if head.len() == sample {
+            if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
+                head.truncate(end + 1);
+            }
+        }
+        csv_options(spec)
+            .with_infer_schema_length(None)
+            .with_n_threads(Some(1))
+            .into_reader_with_file_handle(std::io::Cursor::new(head))
+            .finish()
+            .map_err(|e| with_path(e, path))?
+    };
+    let empty = df.height() == 0;
+    let mut schema = ints_with_nulls_as_floats(
+        df,
+        &CsvSpec {
+            dtype: Vec::new(),
+            ..spec.clone()
+        },
+    )?
+    .schema()
+    .as_ref()
+    .clone();
+    if let Some(names) = &spec.names {
+        if names.len() != schema.len() {
+            return Err(FxError::InvalidArgument(format!(
+                "`names` has {} names, the file {path} has {} columns",
+                names.len(),
+                schema.len()
+            )));
+        }
+        schema = names
+            .iter()
+            .zip(schema.iter_values())
+            .map(|(n, d)| Field::new(n.as_str().into(), d.clone()))
+            .collect();
+    }
+    for (name, dtype) in &spec.dtype {
+        match schema.get_mut(name) {
+            Some(d) => *d = dtype.clone(),
+            None => {
+                return Err(FxError::InvalidArgument(format!(
+                    "`dtype` or `parse_dates` names column '{name}', which is not in the \
+                     file's columns {:?}",
+                    schema.iter_names().map(|n| n.as_str()).collect::<Vec<_>>()
+                )))
+            }
         }
     }
+    Ok((!empty).then_some(schema))
+}
+
+/// The schema of a scan: inferred from the first file whose sample has
+/// rows (a header-only file says nothing about the dtypes), else from the
+/// first file.
+pub fn infer_schema(paths: &[String], spec: &CsvSpec, sample: usize) -> FxResult<Schema> {
+    let first = paths
+        .first()
+        .ok_or_else(|| FxError::Io("no files to read".into()))?;
+    for path in paths.iter().take(16) {
+        if let Some(schema) = infer_one(path, spec, sample)? {
+            return Ok(schema);
+        }
+    }
+    // No rows anywhere: every column as text (what the reader infers).
+    let mut schema = infer_header(first, spec)?;
+    for (name, dtype) in &spec.dtype {
+        if let Some(d) = schema.get_mut(name) {
+            *d = dtype.clone();
+        }
+    }
+    Ok(schema)
+}
+
+fn infer_header(path: &str, spec: &CsvSpec) -> FxResult<Schema> {
     let df = csv_options(spec)
-        .with_infer_schema_length(None)
+        .with_n_rows(Some(0))
         .with_n_threads(Some(1))
-        .into_reader_with_file_handle(std::io::Cursor::new(head))
+        .try_into_reader_with_file_path(Some(path.into()))?
         .finish()
         .map_err(|e| with_path(e, path))?;
-    Ok(ints_with_nulls_as_floats(df)?.schema().as_ref().clone())
+    let schema = df.schema().as_ref().clone();
+    Ok(match &spec.names {
+        Some(names) => names
+            .iter()
+            .zip(schema.iter_values())
+            .map(|(n, d)| Field::new(n.as_str().into(), d.clone()))
+            .collect(),
+        None => schema,
+    })
 }
 
 fn with_path(e: PolarsError, path: &str) -> FxError {
     match FxError::from(e) {
         FxError::InvalidArgument(m) => FxError::InvalidArgument(format!("{path}: {m}")),
         FxError::DType(m) => FxError::DType(format!("{path}: {m}")),
+        FxError::Io(m) => FxError::Io(format!("{path}: {m}")),
         other => other,
     }
 }
 
-/// CSV files, one partition per file.
+/// One partition of a CSV scan: a whole file, or the lines starting in a
+/// byte range of it.
+#[derive(Clone, Debug, Hash)]
+pub struct CsvPart {
+    /// Index into [`CsvSource::paths`].
+    pub file: usize,
+    /// `[start, end)` in bytes; `None` for the whole file.
+    pub range: Option<(u64, u64)>,
+}
+
+/// The partitions of `paths` for a `blocksize` (`None`: one per file).
+/// Compressed files are never split.
+pub fn plan_blocks(paths: &[String], blocksize: Option<u64>) -> FxResult<Vec<CsvPart>> {
+    let mut parts = Vec::new();
+    for (file, path) in paths.iter().enumerate() {
+        let len = std::fs::metadata(path)
+            .map_err(|e| io_error(path, e))?
+            .len();
+        match blocksize {
+            Some(size) if size > 0 && len > size && !is_compressed(path)? => {
+                let mut start = 0;
+                while start < len {
+                    let end = (start + size).min(len);
+                    parts.push(CsvPart {
+                        file,
+                        range: Some((start, end)),
+                    });
+                    start = end;
+                }
+            }
+            _ => parts.push(CsvPart { file, range: None }),
+        }
+    }
+    Ok(parts)
+}
+
+/// The first line start at or after `pos` (`pos` itself if it is 0 or
+/// follows a newline; the file length if none).
+fn line_start(f: &mut File, pos: u64, len: u64) -> std::io::Result<u64> {
+    if pos == 0 || pos >= len {
+        return Ok(pos.min(len));
+    }
+    f.seek(SeekFrom::Start(pos - 1))?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at = pos - 1;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(len);
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(at + i as u64 + 1);
+        }
+        at += n as u64;
+    }
+}
+
+/// The bytes of a block: its lines (ends moved to line starts), after the
+/// file's header line for any block but the first; `None` if no line
+/// starts in the block.
+fn block_bytes(
+    path: &str,
+    start: u64,
+    end: u64,
+    has_header: bool,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut f = File::open(path)?;
+    let len = f.metadata()?.len();
+    let begin = line_start(&mut f, start, len)?;
+    let stop = line_start(&mut f, end, len)?;
+    if stop <= begin {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    if has_header && begin > 0 {
+        let header_end = line_start(&mut f, 1, len)?;
+        f.seek(SeekFrom::Start(0))?;
+        (&mut f).take(header_end).read_to_end(&mut out)?;
+    }
+    f.seek(SeekFrom::Start(begin))?;
+    (&mut f).take(stop - begin).read_to_end(&mut out)?;
+    Ok(Some(out))
+}
+
+/// CSV files, one partition per file or per block.
 pub struct CsvSource {
     /// The files, in order.
     pub paths: Vec<String>,
+    /// The partitions.
+    pub parts: Vec<CsvPart>,
     /// Parsing options.
     pub spec: CsvSpec,
-    /// Every column's dtype (inferred from the first file).
+    /// Every column's dtype (inferred from the first file with rows).
     pub schema: Arc<Schema>,
+}
+
+impl CsvSource {
+    fn options(&self, spec: &ReadSpec<'_>) -> CsvReadOptions {
+        let base = csv_options(&self.spec)
+            .with_n_rows(spec.n_rows)
+            .with_columns(Some(spec.columns.to_vec().into()))
+            .with_n_threads(Some(1));
+        if self.spec.names.is_some() {
+            // Columns by position, named by `names`.
+            base.with_schema(Some(self.schema.clone()))
+        } else {
+            // Dtypes by column name (files may order their columns
+            // differently); the header names the columns.
+            base.with_schema_overwrite(Some(self.schema.clone()))
+        }
+    }
+
+    fn finish(&self, df: DataFrame, spec: &ReadSpec<'_>) -> FxResult<DataFrame> {
+        // The reader returns columns in file order.
+        let df = df.select(spec.columns.iter().cloned())?;
+        ints_with_nulls_as_floats(df, &self.spec)
+    }
 }
 
 impl Source for CsvSource {
@@ -109,6 +386,7 @@ impl Source for CsvSource {
     fn token(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.paths.hash(&mut h);
+        self.parts.hash(&mut h);
         self.spec.hash(&mut h);
         for (n, d) in self.schema.iter() {
             (n.as_str(), d.to_string()).hash(&mut h);
@@ -116,42 +394,79 @@ impl Source for CsvSource {
         h.finish()
     }
     fn npartitions(&self) -> usize {
-        self.paths.len()
+        self.parts.len()
     }
     fn schema(&self) -> Arc<Schema> {
         self.schema.clone()
     }
     fn read(&self, i: usize, spec: &ReadSpec<'_>, _inputs: &[Value]) -> FxResult<DataFrame> {
-        let path = &self.paths[i];
-        // Dtypes by column name (files may order their columns
-        // differently); the header names the columns.
-        let df = csv_options(&self.spec)
-            .with_schema_overwrite(Some(self.schema.clone()))
-            .with_n_rows(spec.n_rows)
-            .with_columns(Some(spec.columns.to_vec().into()))
-            .with_n_threads(Some(1))
-            .try_into_reader_with_file_path(Some(path.clone().into()))?
-            .finish()
-            .map_err(|e| with_path(e, path))?;
-        // The reader returns columns in file order.
-        let df = df.select(spec.columns.iter().cloned())?;
-        ints_with_nulls_as_floats(df)
+        let part = &self.parts[i];
+        let path = &self.paths[part.file];
+        let df = match part.range {
+            None => self
+                .options(spec)
+                .try_into_reader_with_file_path(Some(path.clone().into()))?
+                .finish(),
+            Some((start, end)) => {
+                let Some(bytes) = block_bytes(path, start, end, self.spec.has_header)
+                    .map_err(|e| io_error(path, e))?
+                else {
+                    let schema: Schema = spec
+                        .columns
+                        .iter()
+                        .map(|c| {
+                            let dtype = self.schema.get(c).cloned().unwrap_or(DataType::Null);
+                            Field::new(c.clone(), dtype)
+                        })
+                        .collect();
+                    return Ok(DataFrame::empty_with_schema(&schema));
+                };
+                self.options(spec)
+                    .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+                    .finish()
+            }
+        }
+        .map_err(|e| with_path(e, path))?;
+        self.finish(df, spec)
     }
     fn count_rows(&self, i: usize) -> Option<FxResult<usize>> {
-        let path = &self.paths[i];
-        Some(
-            polars_io::csv::read::count_rows(
-                path.as_str().into(),
-                Some(b'"'),
-                None,
-                b'\n',
-                self.spec.has_header,
-                0,
-                0,
-                0,
-                false,
-            )
-            .map_err(|e| with_path(e, path)),
-        )
+        let part = &self.parts[i];
+        let path = &self.paths[part.file];
+        let count = || -> FxResult<usize> {
+            match part.range {
+                None => polars_io::csv::read::count_rows(
+                    path.as_str().into(),
+                    Some(b'"'),
+                    None,
+                    b'\n',
+                    self.spec.has_header,
+                    0,
+                    0,
+                    0,
+                    false,
+                )
+                .map_err(|e| with_path(e, path)),
+                Some((start, end)) => {
+                    let Some(bytes) = block_bytes(path, start, end, self.spec.has_header)
+                        .map_err(|e| io_error(path, e))?
+                    else {
+                        return Ok(0);
+                    };
+                    polars_io::csv::read::count_rows_from_slice_par(
+                        polars_buffer::Buffer::from(bytes),
+                        Some(b'"'),
+                        None,
+                        b'\n',
+                        self.spec.has_header,
+                        0,
+                        0,
+                        0,
+                        false,
+                    )
+                    .map_err(|e| with_path(e, path))
+                }
+            }
+        };
+        Some(count())
     }
 }
