@@ -78,6 +78,9 @@ pub enum Partition {
         n_rows: Option<usize>,
         /// Positions of the source's inputs among the task inputs.
         inputs: Vec<u32>,
+        /// Rows to keep, evaluated by the source itself (predicate
+        /// pushdown; only for sources that take it).
+        predicate: Option<ColExpr>,
     },
     /// The task's `n`-th input, then `columns` of it (all if `None`).
     Input(u32, Option<Vec<PlSmallStr>>),
@@ -129,18 +132,24 @@ impl Partition {
                 columns,
                 n_rows,
                 inputs: own,
+                predicate,
             } => {
                 let own: Vec<Value> = own.iter().map(|&j| inputs[j as usize].clone()).collect();
                 if columns.is_empty() {
                     // Only the number of rows is needed.
-                    let height = match (src.count_rows(*i), n_rows) {
+                    let counted = if predicate.is_none() {
+                        src.count_rows(*i)
+                    } else {
+                        None
+                    };
+                    let height = match (counted, n_rows) {
                         (Some(n), None) => n?,
                         _ => {
                             let first = src.schema().iter_names().next().cloned();
                             let cols: Vec<PlSmallStr> = first.into_iter().collect();
                             let spec = ReadSpec {
                                 columns: &cols,
-                                predicate: None,
+                                predicate: predicate.as_ref(),
                                 n_rows: *n_rows,
                             };
                             src.read(*i, &spec, &own)?.height()
@@ -150,7 +159,7 @@ impl Partition {
                 }
                 let spec = ReadSpec {
                     columns,
-                    predicate: None,
+                    predicate: predicate.as_ref(),
                     n_rows: *n_rows,
                 };
                 Ok(Arc::new(src.read(*i, &spec, &own)?))
@@ -240,12 +249,14 @@ impl Partition {
                 columns,
                 n_rows,
                 inputs,
+                predicate,
             } => Partition::Source {
                 src,
                 i,
                 columns,
                 n_rows: Some(n_rows.map_or(n, |m| m.min(n))),
                 inputs,
+                predicate,
             },
             Partition::Select {
                 input,
@@ -269,6 +280,7 @@ impl Partition {
                 src,
                 i,
                 n_rows: None,
+                predicate: None,
                 ..
             } => match src.count_rows(*i) {
                 Some(n) => n,

@@ -4,7 +4,9 @@
 //! produces their row source's partition: `read_csv → filter → select` is
 //! one task per partition. Lowering walks down with the set of columns the
 //! consumer needs, so each source reads only those (projection pushdown),
-//! and a default index nobody reads is never computed. Group-bys become a
+//! and a default index nobody reads is never computed. A filter over a
+//! source that takes predicates (Parquet) is handed to the scan itself
+//! (predicate pushdown). Group-bys become a
 //! chunk → combine → aggregate tree of fan-in `split_every`.
 //!
 //! Task names are content hashes of (expression, needed columns), so the
@@ -74,6 +76,7 @@ pub fn partition(
                 columns: columns.to_vec(),
                 n_rows: None,
                 inputs,
+                predicate: None,
             }
         }
         Kind::Select {
@@ -111,6 +114,10 @@ pub fn partition(
         } => {
             let mut needed = columns.to_vec();
             predicate.columns(&mut needed);
+            if let Some(pushed) = pushed_filter(input, i, columns, &needed, predicate, params, deps)
+            {
+                return pushed;
+            }
             let needed = in_schema_order(input, &needed);
             let source = partition(input, i, &needed, deps);
             let params = params.iter().map(|p| push(deps, node(p, 0))).collect();
@@ -147,6 +154,46 @@ pub fn partition(
             )
         }
     }
+}
+
+/// A filter read by its source (predicate pushdown: Parquet row groups
+/// skipped by their statistics, rows filtered inside the scan), when the
+/// filter reads a source that takes predicates — directly, or through a
+/// default index nobody reads — and needs no scalar inputs.
+fn pushed_filter(
+    input: &Arc<FrameExpr>,
+    i: usize,
+    columns: &[PlSmallStr],
+    needed: &[PlSmallStr],
+    predicate: &ColExpr,
+    params: &[Arc<FrameExpr>],
+    deps: &mut Vec<Arc<Node>>,
+) -> Option<Partition> {
+    if !params.is_empty() {
+        return None;
+    }
+    let scan = match &input.kind {
+        Kind::RowIndex {
+            input: inner,
+            column,
+        } if !needed.contains(column) => inner,
+        _ => input,
+    };
+    let Kind::Source(src) = &scan.kind else {
+        return None;
+    };
+    if !src.takes_predicate() {
+        return None;
+    }
+    let inputs = src.deps(i).into_iter().map(|n| push(deps, n)).collect();
+    Some(Partition::Source {
+        src: src.clone(),
+        i,
+        columns: columns.to_vec(),
+        n_rows: None,
+        inputs,
+        predicate: Some(predicate.clone()),
+    })
 }
 
 /// A node computing the number of rows of partition `i` of `e` (sources

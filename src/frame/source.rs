@@ -56,6 +56,11 @@ pub trait Source: Send + Sync {
     fn takes_predicate(&self) -> bool {
         false
     }
+    /// The same source keeping only the rows where `predicate` holds,
+    /// filtered inside the scan (pyarrow-style `filters=`), if it can.
+    fn with_filter(&self, _predicate: ColExpr) -> Option<Arc<dyn Source>> {
+        None
+    }
     /// Produce partition `i`; `inputs` are the values of [`Source::deps`].
     fn read(&self, i: usize, spec: &ReadSpec<'_>, inputs: &[Value]) -> FxResult<DataFrame>;
     /// The number of rows of partition `i` without reading its values, if

@@ -1,8 +1,9 @@
 //! The DataFrame functions of the PyO3 edge that are not `FrameCore`
-//! methods: readers that build frames over file sources (`read_csv`), and
-//! frames whose partitions are computed by Python calls (`map_partitions`,
-//! `from_delayed`). Argument checking that needs no file lives in Python;
-//! what needs a file (schemas) happens here, GIL released.
+//! methods: readers that build frames over file sources (`read_csv`,
+//! `read_parquet`), and frames whose partitions are computed by Python
+//! calls (`map_partitions`, `from_delayed`). Argument checking that needs
+//! no file lives in Python; what needs a file (schemas, footers) happens
+//! here, GIL released.
 
 use std::sync::Arc;
 
@@ -14,8 +15,9 @@ use pyo3::types::{PyDict, PyTuple};
 use super::frame::{parse_dtype, FrameCore};
 use super::task::{TaskCore, WalkDep, Walker};
 use crate::executor::pytask::{Arg, PyCall};
-use crate::frame::expr::FrameExpr;
+use crate::frame::expr::{FrameExpr, Kind};
 use crate::frame::io::csv::{infer_schema, plan_blocks, CsvSource, CsvSpec};
+use crate::frame::io::parquet::ParquetSource;
 use crate::frame::source::FromTasks;
 use crate::graph::{Key, Node, Op};
 
@@ -71,6 +73,47 @@ pub fn read_csv(
     };
     Ok(FrameCore {
         expr: FrameExpr::source(Arc::new(source)),
+    })
+}
+
+/// Parquet files: `index_columns` (names in the files) become the index;
+/// `split_row_groups` row groups per partition (`None`: one per file).
+#[pyfunction]
+#[pyo3(signature = (paths, index_columns=Vec::new(), index_names=Vec::new(), split_row_groups=None))]
+pub fn read_parquet(
+    py: Python<'_>,
+    paths: Vec<String>,
+    index_columns: Vec<String>,
+    index_names: Vec<Option<String>>,
+    split_row_groups: Option<usize>,
+) -> PyResult<FrameCore> {
+    let source =
+        py.detach(|| ParquetSource::open(&paths, &index_columns, index_names, split_row_groups))?;
+    Ok(FrameCore {
+        expr: FrameExpr::source(Arc::new(source)),
+    })
+}
+
+/// The source of `frame` keeping only the rows where `mask` (a boolean
+/// series over `frame`'s rows) holds, filtered inside the scan.
+#[pyfunction]
+pub fn scan_filter(frame: &FrameCore, mask: &FrameCore) -> PyResult<FrameCore> {
+    let Kind::Source(src) = &frame.expr.kind else {
+        return Err(PyValueError::new_err("only a file scan can be filtered"));
+    };
+    let (input, exprs, params) = mask.expr.split();
+    let [(_, predicate)] = <[_; 1]>::try_from(exprs)
+        .map_err(|_| PyValueError::new_err("`filters` must give one boolean column"))?;
+    if input.name != frame.expr.name || !params.is_empty() {
+        return Err(PyValueError::new_err(
+            "`filters` must compare columns of the file with values",
+        ));
+    }
+    let filtered = src
+        .with_filter(predicate)
+        .ok_or_else(|| PyValueError::new_err("this source cannot filter its rows"))?;
+    Ok(FrameCore {
+        expr: FrameExpr::source(filtered),
     })
 }
 
@@ -147,6 +190,8 @@ pub fn frame_from_calls(
 /// Register the IO functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(read_parquet, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_filter, m)?)?;
     m.add_function(wrap_pyfunction!(frame_from_calls, m)?)?;
     Ok(())
 }

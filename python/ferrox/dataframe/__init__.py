@@ -26,6 +26,7 @@ from ferrox.dataframe.io import (
     from_dict,
     from_pandas,
     read_csv,
+    read_parquet,
 )
 from ferrox.dataframe.reshape import concat, merge
 from ferrox.dataframe.series import Series
@@ -45,6 +46,7 @@ __all__ = [
     "from_pandas",
     "map_partitions",
     "read_csv",
+    "read_parquet",
 ]
 
 

@@ -1,5 +1,5 @@
-"""Readers and constructors: ``read_csv``
-(polars-io's reader in Rust, ``src/frame/io/csv.rs``), ``from_pandas``,
+"""Readers and constructors: ``read_csv``, ``read_parquet``, ``read_json``
+(polars-io's readers in Rust, ``src/frame/io/``), ``from_pandas``,
 ``from_dict``, ``from_array``, ``from_delayed``.
 
 This module checks arguments and turns pandas' and Dask's options into the
@@ -27,6 +27,8 @@ from ferrox.dataframe.series import Series
 #: split into byte ranges.
 CSV_BLOCKSIZE = 64_000_000
 
+#: Dask's default ``blocksize`` for ``read_parquet``'s ``split_row_groups="infer"``.
+PARQUET_BLOCKSIZE = 256 * 2**20
 
 _PANDAS_NA = [
     "",
@@ -267,6 +269,185 @@ def _parse_bytes(text: str) -> int:
     if unit not in scale:
         raise ValueError(f"`blocksize` must be a number of bytes like '64MB', got {text!r}")
     return int(number * scale[unit])
+
+
+# --- parquet -----------------------------------------------------------------
+
+_FILTER_OPS = {"==", "=", "!=", "<", "<=", ">", ">=", "in", "not in"}
+
+
+def _parquet_paths(path: Any) -> list[str]:
+    if isinstance(path, str | os.PathLike) and os.path.isdir(path):
+        root = os.fspath(path)
+        found = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for f in filenames:
+                if not f.startswith((".", "_")) and not f.endswith((".crc", ".tmp")):
+                    found.append(os.path.join(dirpath, f))
+        if not found:
+            raise FileNotFoundError(f"{root} holds no parquet files")
+        return sorted(found, key=_natural_key)
+    return _expand(path, natural=True)
+
+
+def _pandas_index(path: str) -> tuple[list[str], list[Any]]:
+    """The index columns the pandas metadata of ``path`` names, and the
+    index levels' names."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).pandas_metadata or {}
+    except (OSError, ValueError) as err:
+        raise type(err)(f"{path}: {err}") from err
+    columns = [c for c in meta.get("index_columns", []) if isinstance(c, str)]
+    names: list[Any] = []
+    described = {c.get("field_name"): c.get("name") for c in meta.get("columns", [])}
+    for c in columns:
+        default = None if re.fullmatch(r"__index_level_\d+__", c) else c
+        names.append(described.get(c, default))
+    return columns, names
+
+
+def _filter_mask(frame: DataFrame, filters: Any) -> Series:
+    """pyarrow-style ``filters`` (a list of ``(column, op, value)`` — AND —
+    or a list of such lists — OR of ANDs) as a boolean series over
+    ``frame``. As in pyarrow, a missing value never satisfies a comparison
+    (``!=`` included) but does satisfy ``not in``."""
+    if not isinstance(filters, list | tuple) or not filters:
+        raise ValueError("Malformed filters: expected a non-empty list of (column, op, value)")
+    groups = (
+        filters
+        if isinstance(filters[0], list | tuple) and not isinstance(filters[0][0], str)
+        else [filters]
+    )
+    columns = frame._core.columns()
+    ors = None
+    for group in groups:
+        ands = None
+        for term in group:
+            if not isinstance(term, list | tuple) or len(term) != 3:
+                raise ValueError(f"Malformed filters: expected (column, op, value), got {term!r}")
+            column, op, value = term
+            if op not in _FILTER_OPS:
+                raise ValueError(f'"{op}" is not a valid operator in predicates.')
+            if column not in columns:
+                raise ValueError(
+                    f"No match for FieldRef.Name({column}) in the files' columns {columns}"
+                )
+            s = frame[column]
+            if op in ("==", "="):
+                m = s == value
+            elif op == "!=":
+                m = (s != value) & s.notna()
+            elif op == "<":
+                m = s < value
+            elif op == "<=":
+                m = s <= value
+            elif op == ">":
+                m = s > value
+            elif op == ">=":
+                m = s >= value
+            elif op == "in":
+                m = s.isin(list(value))
+            else:  # pyarrow's `not in` keeps missing values (is_in(null) is false)
+                m = ~s.isin(list(value))
+            ands = m if ands is None else ands & m
+        if ands is not None:
+            ors = ands if ors is None else ors | ands
+    assert ors is not None
+    return ors
+
+
+def read_parquet(
+    path: Any,
+    columns: Any = None,
+    filters: Any = None,
+    index: Any = None,
+    split_row_groups: Any = "infer",
+    blocksize: Any = "default",
+    engine: str = "auto",
+    **kwargs: Any,
+) -> Any:
+    """Read Parquet files (a file, a directory, a glob or a list) into a
+    DataFrame.
+
+    Parameters
+    ----------
+    path : str, path or list of them
+        A file, a directory (every file in it, ``part.2`` before
+        ``part.10``), a glob or a list of files.
+    columns : str or list of str, optional
+        The columns to read (a str gives a Series). Only the columns a query
+        needs are decoded anyway.
+    filters : list of tuples, or list of lists of tuples, optional
+        pyarrow's DNF filters: ``[("x", ">", 3)]`` keeps rows where
+        ``x > 3``; a list of lists is an OR of ANDs. Operators ``==``,
+        ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in``, ``not in``. Row groups
+        whose statistics rule them out are skipped; the other rows are
+        filtered inside the scan.
+    index : None or False
+        ``None``: the index the files' pandas metadata names (what
+        ``to_parquet`` writes); ``False``: no index, those columns are data.
+    split_row_groups : "infer", bool or int
+        ``True``: one partition per row group; an int: that many row groups
+        per partition; ``False``: one per file; ``"infer"``: per row group
+        when the first file is larger than ``blocksize`` (Dask's default).
+    blocksize : int or "default"
+        For ``split_row_groups="infer"`` (default 256 MiB).
+
+    Returns
+    -------
+    DataFrame or Series
+
+    Examples
+    --------
+    >>> import os, tempfile, pandas as pd, ferrox.dataframe as dd
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.parquet")
+    >>> pd.DataFrame({"x": [1, 5, 3], "y": ["a", "b", "c"]}).to_parquet(path)
+    >>> dd.read_parquet(path, filters=[("x", ">", 2)]).compute()
+       x  y
+    0  5  b
+    1  3  c
+    """
+    if kwargs:
+        raise NotImplementedError(f"read_parquet({', '.join(kwargs)}=...) is not supported yet")
+    if engine not in ("auto", "pyarrow"):
+        raise NotImplementedError(f"read_parquet(engine={engine!r}) is not supported")
+    paths = _parquet_paths(path)
+    if index is False:
+        index_columns, index_names = [], []
+    elif index is None:
+        index_columns, index_names = _pandas_index(paths[0])
+    else:
+        raise NotImplementedError(
+            "read_parquet(index=<column>) is not supported yet; use index=None"
+        )
+    if blocksize == "default":
+        blocksize = PARQUET_BLOCKSIZE
+    if split_row_groups == "infer":
+        split_row_groups = os.path.getsize(paths[0]) > blocksize
+    if split_row_groups is True:
+        split: int | None = 1
+    elif split_row_groups is False:
+        split = None
+    elif isinstance(split_row_groups, int) and split_row_groups > 0:
+        split = split_row_groups
+    else:
+        raise ValueError(
+            "`split_row_groups` must be 'infer', True, False or a positive int, "
+            f"got {split_row_groups!r}"
+        )
+    core = _core.read_parquet(paths, index_columns, index_names, split)
+    frame = DataFrame(core)
+    if filters is not None:
+        mask = _filter_mask(frame, filters)
+        frame = DataFrame(_core.scan_filter(core, mask._core))
+    if columns is None:
+        return frame
+    if isinstance(columns, str):
+        return frame[columns]
+    return frame[list(columns)]
 
 
 # --- in memory ---------------------------------------------------------------
