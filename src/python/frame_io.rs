@@ -1,9 +1,9 @@
 //! The DataFrame functions of the PyO3 edge that are not `FrameCore`
 //! methods: readers that build frames over file sources (`read_csv`,
-//! `read_parquet`), and frames whose partitions are computed by Python
-//! calls (`map_partitions`, `from_delayed`). Argument checking that needs
-//! no file lives in Python; what needs a file (schemas, footers) happens
-//! here, GIL released.
+//! `read_parquet`, `read_json`), and frames whose partitions are computed
+//! by Python calls (`map_partitions`, `from_delayed`). Argument checking
+//! that needs no file lives in Python; what needs a file (schemas,
+//! footers) happens here, GIL released.
 
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use super::task::{TaskCore, WalkDep, Walker};
 use crate::executor::pytask::{Arg, PyCall};
 use crate::frame::expr::{FrameExpr, Kind};
 use crate::frame::io::csv::{infer_schema, plan_blocks, CsvSource, CsvSpec};
+use crate::frame::io::json::{self, JsonSource};
 use crate::frame::io::parquet::ParquetSource;
 use crate::frame::source::FromTasks;
 use crate::graph::{Key, Node, Op};
@@ -117,6 +118,25 @@ pub fn scan_filter(frame: &FrameCore, mask: &FrameCore) -> PyResult<FrameCore> {
     })
 }
 
+/// JSON Lines files, one partition per file; the schema comes from the
+/// first `sample` bytes of the first file.
+#[pyfunction]
+#[pyo3(signature = (paths, sample=256_000))]
+pub fn read_json(py: Python<'_>, paths: Vec<String>, sample: usize) -> PyResult<FrameCore> {
+    let first = paths
+        .first()
+        .cloned()
+        .ok_or_else(|| pyo3::exceptions::PyFileNotFoundError::new_err("no files to read"))?;
+    let schema = py.detach(|| json::infer_schema(&first, sample))?;
+    let source = JsonSource {
+        paths,
+        schema: Arc::new(schema),
+    };
+    Ok(FrameCore {
+        expr: FrameExpr::source(Arc::new(source)),
+    })
+}
+
 /// A frame whose partition `i` is `wrapper(func, parts[i], args, kwargs,
 /// info)`, a Python call returning a pyarrow table shaped like `meta`
 /// (index columns first); delayed values in `args` / `kwargs` become
@@ -192,6 +212,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_parquet, m)?)?;
     m.add_function(wrap_pyfunction!(scan_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(read_json, m)?)?;
     m.add_function(wrap_pyfunction!(frame_from_calls, m)?)?;
     Ok(())
 }

@@ -26,6 +26,7 @@ from ferrox.dataframe.io import (
     from_dict,
     from_pandas,
     read_csv,
+    read_json,
     read_parquet,
 )
 from ferrox.dataframe.reshape import concat, merge
@@ -46,6 +47,7 @@ __all__ = [
     "from_pandas",
     "map_partitions",
     "read_csv",
+    "read_json",
     "read_parquet",
 ]
 

@@ -450,6 +450,67 @@ def read_parquet(
     return frame[list(columns)]
 
 
+# --- json --------------------------------------------------------------------
+
+
+def read_json(
+    url_path: Any,
+    orient: str = "records",
+    lines: bool | None = None,
+    blocksize: Any = None,
+    sample: int = 2**20,
+    compression: str | None = "infer",
+    **kwargs: Any,
+) -> DataFrame:
+    """Read JSON Lines files (one record per line) into a DataFrame, one
+    partition per file.
+
+    Parameters
+    ----------
+    url_path : str, path or list of them
+        A file, a glob or a list of files.
+    orient : "records"
+        The only layout supported: one JSON object per line.
+    lines : bool, optional
+        Must be true (the default for ``orient="records"``, as in Dask).
+    sample : int, default 2**20
+        Bytes of the first file the dtypes are inferred from.
+
+    Returns
+    -------
+    DataFrame
+
+    Notes
+    -----
+    pandas also turns columns with date-like names (``"date"``, ``"*_at"``,
+    ``"timestamp*"``, …) holding date strings into datetimes
+    (``convert_dates``); ferrox keeps them as text.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, ferrox.dataframe as dd
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> _ = path.write_text('{"a": 1, "b": "x"}\\n{"a": 2, "b": null}\\n')
+    >>> dd.read_json(path, lines=True).compute()
+       a    b
+    0  1    x
+    1  2  NaN
+    """
+    if kwargs:
+        raise NotImplementedError(f"read_json({', '.join(kwargs)}=...) is not supported yet")
+    if lines is None:
+        lines = orient == "records"
+    if orient != "records" or not lines:
+        raise NotImplementedError(
+            "read_json supports only JSON Lines (orient='records', lines=True)"
+        )
+    if blocksize is not None:
+        raise NotImplementedError("read_json(blocksize=...) is not supported yet")
+    if compression not in ("infer", None):
+        raise NotImplementedError(f"read_json(compression={compression!r}) is not supported")
+    return DataFrame(_core.read_json(_expand(url_path), sample))
+
+
 # --- in memory ---------------------------------------------------------------
 
 

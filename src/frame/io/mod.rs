@@ -1,7 +1,8 @@
-//! File sources and sinks, one module per format: CSV and Parquet readers
-//! ([`Source`]s over polars-io's readers).
+//! File sources and sinks, one module per format: CSV, Parquet and JSON
+//! Lines readers ([`Source`]s over polars-io's readers).
 //!
 //! [`Source`]: super::source::Source
 
 pub mod csv;
+pub mod json;
 pub mod parquet;
