@@ -1,9 +1,9 @@
-//! The DataFrame functions of the PyO3 edge that are not `FrameCore`
-//! methods: readers that build frames over file sources (`read_csv`,
-//! `read_parquet`, `read_json`), and frames whose partitions are computed
-//! by Python calls (`map_partitions`, `from_delayed`). Argument checking
-//! that needs no file lives in Python; what needs a file (schemas,
-//! footers) happens here, GIL released.
+//! The IO functions behind `ferrox.dataframe.io`: readers that build
+//! frames over file sources (`read_csv`, `read_parquet`, `read_json`),
+//! writers that build the write tasks (`to_parquet`, `to_csv`), and frames
+//! whose partitions are computed by Python calls (`map_partitions`,
+//! `from_delayed`). Argument checking that needs no file lives in Python;
+//! what needs a file (schemas, footers) happens here, GIL released.
 
 use std::sync::Arc;
 
@@ -19,6 +19,8 @@ use crate::frame::expr::{FrameExpr, Kind};
 use crate::frame::io::csv::{infer_schema, plan_blocks, CsvSource, CsvSpec};
 use crate::frame::io::json::{self, JsonSource};
 use crate::frame::io::parquet::ParquetSource;
+use crate::frame::io::write::{parquet_compression, Commit, CsvFormat, WriteCsv, WriteParquet};
+use crate::frame::lower;
 use crate::frame::source::FromTasks;
 use crate::graph::{Key, Node, Op};
 
@@ -137,6 +139,111 @@ pub fn read_json(py: Python<'_>, paths: Vec<String>, sample: usize) -> PyResult<
     })
 }
 
+fn renames(pairs: Vec<(String, String)>) -> Vec<(PlSmallStr, PlSmallStr)> {
+    pairs
+        .into_iter()
+        .map(|(a, b)| (a.as_str().into(), b.as_str().into()))
+        .collect()
+}
+
+fn commit(
+    name: &str,
+    writes: Vec<Arc<Node>>,
+    tmp_paths: Vec<String>,
+    final_paths: Vec<String>,
+    tmp_dir: Option<String>,
+) -> TaskCore {
+    let moves = tmp_paths.into_iter().zip(final_paths).collect();
+    let op = Op::Kernel(Arc::new(Commit { moves, tmp_dir }));
+    TaskCore {
+        node: Node::new(key(&format!("commit-{name}"), 0), op, writes),
+    }
+}
+
+/// A task writing every partition of `frame` to `tmp_paths` (one Parquet
+/// file each, columns renamed by `renames`, `pandas_metadata` stored), then
+/// moving them to `final_paths`.
+#[pyfunction]
+#[pyo3(signature = (frame, tmp_paths, final_paths, renames_, pandas_metadata, compression, tmp_dir=None))]
+pub fn to_parquet(
+    frame: &FrameCore,
+    tmp_paths: Vec<String>,
+    final_paths: Vec<String>,
+    renames_: Vec<(String, String)>,
+    pandas_metadata: Option<String>,
+    compression: String,
+    tmp_dir: Option<String>,
+) -> PyResult<TaskCore> {
+    parquet_compression(&compression)?;
+    let e = &frame.expr;
+    let renames = renames(renames_);
+    let name = format!("to-parquet-{}", e.name);
+    let writes = tmp_paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let op = Op::Kernel(Arc::new(WriteParquet {
+                path: path.clone(),
+                renames: renames.clone(),
+                pandas_metadata: pandas_metadata.clone(),
+                compression: compression.clone(),
+            }));
+            Node::new(key(&name, i), op, vec![lower::node(e, i)])
+        })
+        .collect();
+    Ok(commit(&name, writes, tmp_paths, final_paths, tmp_dir))
+}
+
+/// A task writing every partition of `frame` as CSV — to one file each, or
+/// (`single_file`) appended in order to `tmp_paths[0]` — then moving the
+/// files to `final_paths`.
+#[pyfunction]
+#[pyo3(signature = (frame, tmp_paths, final_paths, renames_, sep=",", header=true, na_rep="", single_file=false))]
+#[allow(clippy::too_many_arguments)]
+pub fn to_csv(
+    frame: &FrameCore,
+    tmp_paths: Vec<String>,
+    final_paths: Vec<String>,
+    renames_: Vec<(String, String)>,
+    sep: &str,
+    header: bool,
+    na_rep: &str,
+    single_file: bool,
+) -> PyResult<TaskCore> {
+    let e = &frame.expr;
+    let format = CsvFormat {
+        sep: one_byte("sep", sep)?,
+        header,
+        na_rep: na_rep.to_string(),
+    };
+    let renames = renames(renames_);
+    let name = format!("to-csv-{}", e.name);
+    let mut writes: Vec<Arc<Node>> = Vec::with_capacity(e.npartitions);
+    for i in 0..e.npartitions {
+        let path = if single_file {
+            tmp_paths[0].clone()
+        } else {
+            tmp_paths[i].clone()
+        };
+        let append = single_file && i > 0;
+        let op = Op::Kernel(Arc::new(WriteCsv {
+            path,
+            renames: renames.clone(),
+            format: format.clone(),
+            append,
+        }));
+        let mut deps = vec![lower::node(e, i)];
+        if append {
+            deps.push(writes[i - 1].clone());
+        }
+        writes.push(Node::new(key(&name, i), op, deps));
+    }
+    if single_file {
+        writes = writes.split_off(writes.len() - 1);
+    }
+    Ok(commit(&name, writes, tmp_paths, final_paths, None))
+}
+
 /// A frame whose partition `i` is `wrapper(func, parts[i], args, kwargs,
 /// info)`, a Python call returning a pyarrow table shaped like `meta`
 /// (index columns first); delayed values in `args` / `kwargs` become
@@ -213,6 +320,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_parquet, m)?)?;
     m.add_function(wrap_pyfunction!(scan_filter, m)?)?;
     m.add_function(wrap_pyfunction!(read_json, m)?)?;
+    m.add_function(wrap_pyfunction!(to_parquet, m)?)?;
+    m.add_function(wrap_pyfunction!(to_csv, m)?)?;
     m.add_function(wrap_pyfunction!(frame_from_calls, m)?)?;
     Ok(())
 }

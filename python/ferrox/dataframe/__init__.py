@@ -18,6 +18,7 @@ from typing import Any
 from ferrox.base import compute
 from ferrox.dataframe._collection import Scalar
 from ferrox.dataframe._partitions import map_partitions as _map_partitions
+from ferrox.dataframe._write import to_csv, to_parquet
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.groupby import DataFrameGroupBy, SeriesGroupBy
 from ferrox.dataframe.io import (
@@ -49,6 +50,8 @@ __all__ = [
     "read_csv",
     "read_json",
     "read_parquet",
+    "to_csv",
+    "to_parquet",
 ]
 
 

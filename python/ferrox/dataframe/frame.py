@@ -513,7 +513,7 @@ class DataFrame(FrameShuffleMethods, _Frame):
 
         return DataFrameGroupBy(self, by, sort=sort, dropna=dropna, **kwargs)
 
-    # --- partitions (``_partitions.py``) -------------------------------------
+    # --- partitions and IO (``_partitions.py``, ``_write.py``) ---------------
 
     def map_partitions(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``func`` applied to each partition (a pandas DataFrame with its
@@ -606,6 +606,20 @@ class DataFrame(FrameShuffleMethods, _Frame):
         from ferrox.dataframe._partitions import to_delayed
 
         return to_delayed(self)
+
+    def to_parquet(self, path: Any, **kwargs: Any) -> None:
+        """Write a directory of Parquet files, one per partition; see
+        :func:`ferrox.dataframe.to_parquet`."""
+        from ferrox.dataframe._write import to_parquet
+
+        to_parquet(self, path, **kwargs)
+
+    def to_csv(self, filename: Any, **kwargs: Any) -> list[str]:
+        """Write CSV files, one per partition or one in all; see
+        :func:`ferrox.dataframe.to_csv`."""
+        from ferrox.dataframe._write import to_csv
+
+        return to_csv(self, filename, **kwargs)
 
     # --- reprs ---------------------------------------------------------------
 

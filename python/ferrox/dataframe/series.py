@@ -466,7 +466,7 @@ class Series(SeriesShuffleMethods, _Frame):
             raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
         return self._with_core(self._core.cumulative(op))
 
-    # --- partitions (``_partitions.py``) -------------------------------------
+    # --- partitions and IO (``_partitions.py``, ``_write.py``) ---------------
 
     def map_partitions(self, func: Any, *args: Any, **kwargs: Any) -> Any:
         """``func`` applied to each partition (a pandas Series with its
@@ -491,6 +491,12 @@ class Series(SeriesShuffleMethods, _Frame):
         from ferrox.dataframe._partitions import to_delayed
 
         return to_delayed(self)
+
+    def to_csv(self, filename: Any, **kwargs: Any) -> list[str]:
+        """Write CSV files; see :func:`ferrox.dataframe.to_csv`."""
+        from ferrox.dataframe._write import to_csv
+
+        return to_csv(self, filename, **kwargs)
 
     # --- accessors -----------------------------------------------------------
 
