@@ -266,11 +266,6 @@ def test_bool_column_with_missing_values_compute(bool_files_with_holes, read_pan
     assert_frame_equal(dd.read_csv(bool_files_with_holes).compute(), expected)
 
 
-@pytest.mark.xfail(
-    reason="a column that is entirely missing in the first file is inferred as str; "
-    "pandas reads it as float64",
-    strict=True,
-)
 def test_all_missing_column_in_first_file(tmp_path, write_csvs, read_pandas):
     paths = write_csvs(
         tmp_path,

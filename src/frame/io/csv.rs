@@ -121,6 +121,28 @@ fn ints_with_nulls_as_floats(df: DataFrame, spec: &CsvSpec) -> FxResult<DataFram
     Ok(DataFrame::new_infer_height(cols)?)
 }
 
+/// A column with no value in the sample is float64 (all NaN), as pandas
+/// reads it (polars would say text); as in Dask, text in that column
+/// later in the files is then a parse error naming the column.
+fn all_missing_as_floats(df: DataFrame) -> FxResult<DataFrame> {
+    let height = df.height();
+    if height == 0 {
+        return Ok(df);
+    }
+    let cols = df
+        .columns()
+        .iter()
+        .map(|c| {
+            if c.dtype().is_string() && c.null_count() == height {
+                Ok(c.cast(&DataType::Float64)?)
+            } else {
+                Ok(c.clone())
+            }
+        })
+        .collect::<FxResult<Vec<_>>>()?;
+    Ok(DataFrame::new(height, cols)?)
+}
+
 /// Whether polars will decompress the file (gzip, zlib or zstd magic
 /// bytes); such files are read whole.
 pub fn is_compressed(path: &str) -> FxResult<bool> {
@@ -172,6 +194,7 @@ fn infer_one(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Option<Schem
             .map_err(|e| with_path(e, path))?
     };
     let empty = df.height() == 0;
+    let df = all_missing_as_floats(df)?;
     let mut schema = ints_with_nulls_as_floats(
         df,
         &CsvSpec {
