@@ -4,6 +4,23 @@
 
 This module checks arguments and turns pandas' and Dask's options into the
 core's; files are opened (schemas, footers) in Rust with the GIL released.
+
+Known differences from pandas (each one tested as such):
+
+- Column labels are strings: ``read_csv(header=None)`` and ``from_array``
+  name the columns ``"0", "1", …`` where pandas uses the ints ``0, 1, …``.
+- Dtypes are inferred from a sample (``sample`` bytes of the first file
+  with rows), as in Dask, not from every row: an int column whose first
+  missing value or first float comes later is still declared int64.
+- ``read_csv``: ``na_values`` are matched as text (pandas also matches a
+  number against numeric fields: ``na_values=[0]`` hides ``0.0``); a dict
+  of ``na_values`` and ``dtype="category"`` are not supported;
+  ``parse_dates`` on values polars cannot parse raises where pandas keeps
+  the text; blank lines are rows of missing values.
+- ``read_json``: date strings in columns with date-like names stay text
+  (pandas' ``convert_dates``).
+- ``read_parquet`` orders a directory's files by number (``part.2`` before
+  ``part.10``, as Dask does); pandas orders them by name.
 """
 
 from __future__ import annotations
