@@ -144,6 +144,27 @@ def test_parse_dates_date_only(tmp_path, write_csvs, read_pandas):
     check(dd.read_csv(paths, parse_dates=["d"]), read_pandas(paths, parse_dates=["d"]))
 
 
+def test_parse_dates_known_differences(tmp_path, write_csvs, read_pandas):
+    """pandas keeps a column of mixed date formats as text; ferrox parses
+    it. Text that is no date raises, naming file and column, where pandas
+    keeps the column as text."""
+    mixed = write_csvs(tmp_path, ["d,x\n2020-01-01 10:00:00,1\n2020-01-02 11:30:00.5,3\n"])
+    assert read_pandas(mixed, parse_dates=["d"])["d"].dtype == "str"
+    got = dd.read_csv(mixed, parse_dates=["d"]).compute()
+    expected = pd.to_datetime(read_pandas(mixed)["d"], format="ISO8601").astype("datetime64[us]")
+    assert_series_equal(got["d"], expected)
+    bad = write_csvs(tmp_path, ["d,x\nnot a date,1\n2020-01-02,3\n"], prefix="bad")
+    with pytest.warns(UserWarning, match="Could not infer format"):
+        assert read_pandas(bad, parse_dates=["d"])["d"].dtype == "str"
+    with pytest.raises(ValueError, match="bad_00.csv.*not a date.*'d'"):
+        dd.read_csv(bad, parse_dates=["d"]).compute()
+
+
+def test_dtype_category_is_not_supported(big_files):
+    with pytest.raises(NotImplementedError, match="category"):
+        dd.read_csv(big_files, dtype={"name": "category"})
+
+
 def test_parse_dates_missing_column(big_files, read_pandas):
     with pytest.raises(ValueError) as expected:
         read_pandas(big_files, parse_dates=["nope"])

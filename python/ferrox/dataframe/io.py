@@ -15,8 +15,9 @@ Known differences from pandas (each one tested as such):
 - ``read_csv``: ``na_values`` are matched as text (pandas also matches a
   number against numeric fields: ``na_values=[0]`` hides ``0.0``); a dict
   of ``na_values`` and ``dtype="category"`` are not supported;
-  ``parse_dates`` on values polars cannot parse raises where pandas keeps
-  the text; blank lines are rows of missing values.
+  ``parse_dates`` parses mixed date formats where pandas keeps the text,
+  and raises on text that is no date where pandas keeps the column as
+  text; blank lines are rows of missing values.
 - ``read_json``: date strings in columns with date-like names stay text
   (pandas' ``convert_dates``).
 - ``read_parquet`` orders a directory's files by number (``part.2`` before
