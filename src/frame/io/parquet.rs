@@ -530,3 +530,87 @@ impl Source for ParquetSource {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::colexpr::{Lit, SeriesLit};
+
+    fn stats(min: i64, max: i64, nulls: usize, rows: usize) -> impl Fn(&str) -> Option<RgStats> {
+        move |c: &str| {
+            (c == "x").then(|| RgStats {
+                min: Series::new("".into(), [min]),
+                max: Series::new("".into(), [max]),
+                nulls: Some(nulls),
+                rows,
+            })
+        }
+    }
+
+    fn cmp(op: BinOp, v: i64) -> ColExpr {
+        ColExpr::Binary(
+            op,
+            Box::new(ColExpr::col("x")),
+            Box::new(ColExpr::Lit(Lit(Scalar::from(v)))),
+        )
+    }
+
+    #[test]
+    fn comparisons_use_min_and_max() {
+        let s = stats(10, 20, 0, 5);
+        assert!(may_match(&cmp(BinOp::Eq, 15), &s));
+        assert!(!may_match(&cmp(BinOp::Eq, 21), &s));
+        assert!(!may_match(&cmp(BinOp::Lt, 10), &s));
+        assert!(may_match(&cmp(BinOp::Le, 10), &s));
+        assert!(!may_match(&cmp(BinOp::Gt, 20), &s));
+        assert!(may_match(&cmp(BinOp::Ge, 20), &s));
+        // A literal on the left flips the comparison: 25 < x.
+        let flipped = ColExpr::Binary(
+            BinOp::Lt,
+            Box::new(ColExpr::Lit(Lit(Scalar::from(25i64)))),
+            Box::new(ColExpr::col("x")),
+        );
+        assert!(!may_match(&flipped, &s));
+    }
+
+    #[test]
+    fn and_or_isin_and_unknown_columns() {
+        let s = stats(10, 20, 0, 5);
+        let and = ColExpr::Binary(
+            BinOp::And,
+            Box::new(cmp(BinOp::Gt, 12)),
+            Box::new(cmp(BinOp::Gt, 30)),
+        );
+        assert!(!may_match(&and, &s));
+        let or = ColExpr::Binary(
+            BinOp::Or,
+            Box::new(cmp(BinOp::Gt, 30)),
+            Box::new(cmp(BinOp::Eq, 11)),
+        );
+        assert!(may_match(&or, &s));
+        let isin = |vals: &[i64]| {
+            let values = Series::new("".into(), vals);
+            ColExpr::Unary(
+                UnOp::IsIn(SeriesLit(Arc::new(values))),
+                Box::new(ColExpr::col("x")),
+            )
+        };
+        assert!(!may_match(&isin(&[1, 30]), &s));
+        assert!(may_match(&isin(&[1, 12]), &s));
+        let other = ColExpr::Binary(
+            BinOp::Gt,
+            Box::new(ColExpr::col("y")),
+            Box::new(ColExpr::Lit(Lit(Scalar::from(1000i64)))),
+        );
+        assert!(may_match(&other, &s));
+    }
+
+    #[test]
+    fn all_missing_row_groups_only_match_ne() {
+        let s = stats(0, 0, 5, 5);
+        assert!(!may_match(&cmp(BinOp::Eq, 0), &s));
+        assert!(may_match(&cmp(BinOp::Ne, 0), &s));
+        // Every value equal to the literal and none missing: `!=` cannot hold.
+        assert!(!may_match(&cmp(BinOp::Ne, 7), &stats(7, 7, 0, 5)));
+    }
+}
