@@ -284,6 +284,18 @@ def test_unsupported_compression(tmp_path):
         dd.read_csv(str(path))
 
 
+@pytest.mark.parametrize(("blocksize", "sample"), [(None, 256_000), (None, 10), (12, 10)])
+def test_row_with_too_many_fields(tmp_path, write_csvs, read_pandas, blocksize, sample):
+    """pandas raises ParserError (a ValueError); ferrox a ValueError with
+    the file and pandas' line number, when the schema is inferred (the
+    row is in the sample) or when the partition is read."""
+    paths = write_csvs(tmp_path, ['a,b\n1,"x,y"\n3,4,5\n6,7\n'])
+    with pytest.raises(ValueError, match="Expected 2 fields in line 3, saw 3"):
+        read_pandas(paths)
+    with pytest.raises(ValueError, match=r"data_00\.csv: expected 2 fields in line 3, saw 3"):
+        dd.read_csv(paths, blocksize=blocksize, sample=sample).compute()
+
+
 def test_unknown_keyword(big_files):
     with pytest.raises(NotImplementedError, match="skiprows"):
         dd.read_csv(big_files, skiprows=2)

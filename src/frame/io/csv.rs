@@ -175,7 +175,7 @@ fn infer_one(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Option<Schem
             .with_n_threads(Some(1))
             .try_into_reader_with_file_path(Some(path.into()))?
             .finish()
-            .map_err(|e| with_path(e, path))?
+            .map_err(|e| parse_error(e, path, spec.sep))?
     } else {
         let mut head = Vec::with_capacity(sample);
         File::open(path)
@@ -191,7 +191,7 @@ fn infer_one(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Option<Schem
             .with_n_threads(Some(1))
             .into_reader_with_file_handle(std::io::Cursor::new(head))
             .finish()
-            .map_err(|e| with_path(e, path))?
+            .map_err(|e| parse_error(e, path, spec.sep))?
     };
     let empty = df.height() == 0;
     let df = all_missing_as_floats(df)?;
@@ -262,7 +262,7 @@ fn infer_header(path: &str, spec: &CsvSpec) -> FxResult<Schema> {
         .with_n_threads(Some(1))
         .try_into_reader_with_file_path(Some(path.into()))?
         .finish()
-        .map_err(|e| with_path(e, path))?;
+        .map_err(|e| parse_error(e, path, spec.sep))?;
     let schema = df.schema().as_ref().clone();
     Ok(match &spec.names {
         Some(names) => names
@@ -281,6 +281,55 @@ fn with_path(e: PolarsError, path: &str) -> FxError {
         FxError::Io(m) => FxError::Io(format!("{path}: {m}")),
         other => other,
     }
+}
+
+/// The reader's error naming the file; for a row with too many fields,
+/// pandas' message with the line number (the file is scanned again,
+/// quotes respected, only on this error path).
+fn parse_error(e: PolarsError, path: &str, sep: u8) -> FxError {
+    if e.to_string().contains("found more fields than defined") {
+        let ragged = std::fs::read(path)
+            .ok()
+            .filter(|_| !is_compressed(path).unwrap_or(true))
+            .and_then(|bytes| ragged_line(&bytes, sep));
+        if let Some((line, expected, saw)) = ragged {
+            return FxError::InvalidArgument(format!(
+                "Error tokenizing data: {path}: expected {expected} fields in line {line}, \
+                 saw {saw}"
+            ));
+        }
+    }
+    with_path(e, path)
+}
+
+/// The first line (1-based) with more fields than the first line, with
+/// both field counts; separators inside double quotes do not count. Used
+/// only to point at the row a parse error is about.
+fn ragged_line(bytes: &[u8], sep: u8) -> Option<(usize, usize, usize)> {
+    let (mut line, mut fields, mut quoted) = (1, 1, false);
+    let mut expected = None;
+    let mut end_line = |line: usize, fields: usize| match expected {
+        None => {
+            expected = Some(fields);
+            None
+        }
+        Some(n) if fields > n => Some((line, n, fields)),
+        _ => None,
+    };
+    for &b in bytes {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && b == b'\n' {
+            if let Some(found) = end_line(line, fields) {
+                return Some(found);
+            }
+            line += 1;
+            fields = 1;
+        } else if !quoted && b == sep {
+            fields += 1;
+        }
+    }
+    end_line(line, fields)
 }
 
 /// One partition of a CSV scan: a whole file, or the lines starting in a
@@ -449,7 +498,7 @@ impl Source for CsvSource {
                     .finish()
             }
         }
-        .map_err(|e| with_path(e, path))?;
+        .map_err(|e| parse_error(e, path, self.spec.sep))?;
         self.finish(df, spec)
     }
     fn count_rows(&self, i: usize) -> Option<FxResult<usize>> {
