@@ -38,6 +38,7 @@ demo:
 	$(PYTHON) -m ferrox.demo
 
 bench:
+	$(PYTHON) -m pip install --quiet --upgrade ".[bench]"
 	$(PYTHON) benchmarks/run.py
 
 clean:

@@ -82,19 +82,65 @@ impl FrameOp for DistinctOp {
     }
     fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
         let columns: Vec<PlSmallStr> = self.input.schema.iter_names().cloned().collect();
+        self.tree(&e.name, &columns, i)
+    }
+    fn lower_columns(
+        &self,
+        e: &Arc<FrameExpr>,
+        i: usize,
+        columns: &[PlSmallStr],
+    ) -> Option<Arc<Node>> {
+        // The rows kept depend on the subset only: other columns (the index
+        // among them) are carried only if asked for, so a default index
+        // nobody reads is never computed.
+        let mut wanted: Vec<PlSmallStr> = columns.to_vec();
+        wanted.extend(self.subset.iter().map(|c| PlSmallStr::from(c.as_str())));
+        let carried: Vec<PlSmallStr> = self
+            .input
+            .schema
+            .iter_names()
+            .filter(|n| wanted.contains(n))
+            .cloned()
+            .collect();
+        let name = format!("{}-{:08x}", e.name, token_of(&carried) as u32);
+        let tree = self.tree(&name, &carried, i);
+        if carried == columns {
+            return Some(tree);
+        }
+        let pick = Partition::Input(0, Some(columns.to_vec()));
+        let name = format!("{}-{:08x}", e.name, token_of(columns) as u32);
+        Some(Node::new(
+            key(&name, i),
+            Op::Kernel(Arc::new(super::kernels::PartitionKernel(pick))),
+            vec![tree],
+        ))
+    }
+}
+
+impl DistinctOp {
+    /// The chunk → combine → aggregate tree over `columns` of the input.
+    fn tree(&self, name: &str, columns: &[PlSmallStr], i: usize) -> Arc<Node> {
+        let schema: Schema = self
+            .input
+            .schema
+            .iter()
+            .filter(|(n, _)| columns.contains(n))
+            .map(|(n, d)| (n.clone(), d.clone()))
+            .collect();
+        let schema = Arc::new(schema);
         let step = |source| DistinctKernel {
             subset: self.subset.clone(),
             keep_last: self.keep_last,
-            schema: self.input.schema.clone(),
+            schema: schema.clone(),
             source,
         };
         let mut level: Vec<Arc<Node>> = (0..self.input.npartitions)
             .map(|p| {
                 let mut deps = Vec::new();
-                let source = partition(&self.input, p, &columns, &mut deps);
-                let name = format!("{}-chunk", e.name);
+                let source = partition(&self.input, p, columns, &mut deps);
+                let chunk = format!("{name}-chunk");
                 Node::new(
-                    key(&name, p),
+                    key(&chunk, p),
                     Op::Kernel(Arc::new(step(Some(source)))),
                     deps,
                 )
@@ -102,13 +148,13 @@ impl FrameOp for DistinctOp {
             .collect();
         let mut depth = 0;
         while level.len() > self.split_every {
-            let name = format!("{}-combine-{depth}", e.name);
+            let combine = format!("{name}-combine-{depth}");
             level = level
                 .chunks(self.split_every)
                 .enumerate()
                 .map(|(j, group)| {
                     Node::new(
-                        key(&name, j),
+                        key(&combine, j),
                         Op::Kernel(Arc::new(step(None))),
                         group.to_vec(),
                     )
@@ -116,7 +162,7 @@ impl FrameOp for DistinctOp {
                 .collect();
             depth += 1;
         }
-        Node::new(key(&e.name, i), Op::Kernel(Arc::new(step(None))), level)
+        Node::new(key(name, i), Op::Kernel(Arc::new(step(None))), level)
     }
 }
 

@@ -144,6 +144,18 @@ pub trait FrameOp: Send + Sync {
     fn divisions(&self, _e: &Arc<FrameExpr>) -> Option<Arc<crate::graph::Node>> {
         None
     }
+    /// The node producing partition `i` of `e` with only `columns` (index
+    /// columns included), if the operation can compute fewer columns for
+    /// less (projection pushdown through joins); `None`: every column is
+    /// computed and the rest dropped.
+    fn lower_columns(
+        &self,
+        _e: &Arc<FrameExpr>,
+        _i: usize,
+        _columns: &[PlSmallStr],
+    ) -> Option<Arc<crate::graph::Node>> {
+        None
+    }
     /// A one-line description for `explain()`.
     fn describe(&self) -> String {
         self.label().to_string()

@@ -204,13 +204,16 @@ pub struct JoinOp {
     spec: Arc<JoinSpec>,
     strategy: Strategy,
     splits: OnceLock<SplitNodes>,
+    /// Split tasks of joins computing fewer columns, by column set.
+    narrow_splits: parking_lot::Mutex<std::collections::HashMap<Vec<PlSmallStr>, SplitNodes>>,
 }
 
 impl JoinOp {
-    fn columns(&self) -> [(Vec<PlSmallStr>, Arc<Schema>); 2] {
-        let mut l: Vec<PlSmallStr> = self.spec.left_on.clone();
-        let mut r: Vec<PlSmallStr> = self.spec.right_on.clone();
-        for (_, from, _) in &self.spec.out {
+    /// The columns each side must provide for `spec`.
+    fn columns_of(&self, spec: &JoinSpec) -> [(Vec<PlSmallStr>, Arc<Schema>); 2] {
+        let mut l: Vec<PlSmallStr> = spec.left_on.clone();
+        let mut r: Vec<PlSmallStr> = spec.right_on.clone();
+        for (_, from, _) in &spec.out {
             match from {
                 From::Left(c) => l.push(c.clone()),
                 From::Right(c) => r.push(c.clone()),
@@ -250,20 +253,44 @@ impl JoinOp {
     }
 }
 
-impl FrameOp for JoinOp {
-    fn label(&self) -> &str {
-        "merge"
+impl JoinOp {
+    /// The split tasks of a shuffle join computing `spec` (none for the
+    /// other strategies).
+    fn splits_for(&self, e: &Arc<FrameExpr>, spec: &JoinSpec, name: &str) -> SplitNodes {
+        if self.strategy != Strategy::Shuffle {
+            return (Vec::new(), Vec::new());
+        }
+        let [(lcols, _), (rcols, _)] = self.columns_of(spec);
+        let n = e.npartitions;
+        (
+            self.split(
+                &self.left,
+                &spec.left_on,
+                &lcols,
+                &format!("{name}-split-left"),
+                n,
+            ),
+            self.split(
+                &self.right,
+                &spec.right_on,
+                &rcols,
+                &format!("{name}-split-right"),
+                n,
+            ),
+        )
     }
-    fn token(&self) -> u64 {
-        token_of((&*self.spec, self.strategy))
-    }
-    fn inputs(&self) -> Vec<Arc<FrameExpr>> {
-        vec![self.left.clone(), self.right.clone()]
-    }
-    fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
-        let [(lcols, lschema), (rcols, rschema)] = self.columns();
+
+    /// The task computing partition `i` (named `name`) of the join `spec`.
+    fn lower_spec(
+        &self,
+        spec: &Arc<JoinSpec>,
+        name: &str,
+        splits: &SplitNodes,
+        i: usize,
+    ) -> Arc<Node> {
+        let [(lcols, lschema), (rcols, rschema)] = self.columns_of(spec);
         let kernel = |piece, nleft| JoinKernel {
-            spec: self.spec.clone(),
+            spec: spec.clone(),
             piece,
             nleft,
             left_schema: lschema.clone(),
@@ -292,31 +319,61 @@ impl FrameOp for JoinOp {
                 ],
             ),
             Strategy::Shuffle => {
-                let (l, r) = self.splits.get_or_init(|| {
-                    let n = e.npartitions;
-                    (
-                        self.split(
-                            &self.left,
-                            &self.spec.left_on,
-                            &lcols,
-                            &format!("{}-split-left", e.name),
-                            n,
-                        ),
-                        self.split(
-                            &self.right,
-                            &self.spec.right_on,
-                            &rcols,
-                            &format!("{}-split-right", e.name),
-                            n,
-                        ),
-                    )
-                });
+                let (l, r) = splits;
                 let mut deps = l.clone();
                 deps.extend(r.iter().cloned());
                 (kernel(Some(i), l.len()), deps)
             }
         };
-        Node::new(key(&e.name, i), Op::Kernel(Arc::new(op)), deps)
+        Node::new(key(name, i), Op::Kernel(Arc::new(op)), deps)
+    }
+}
+
+impl FrameOp for JoinOp {
+    fn label(&self) -> &str {
+        "merge"
+    }
+    fn token(&self) -> u64 {
+        token_of((&*self.spec, self.strategy))
+    }
+    fn inputs(&self) -> Vec<Arc<FrameExpr>> {
+        vec![self.left.clone(), self.right.clone()]
+    }
+    fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
+        let splits = self
+            .splits
+            .get_or_init(|| self.splits_for(e, &self.spec, &e.name));
+        self.lower_spec(&self.spec, &e.name, splits, i)
+    }
+    fn lower_columns(
+        &self,
+        e: &Arc<FrameExpr>,
+        i: usize,
+        columns: &[PlSmallStr],
+    ) -> Option<Arc<Node>> {
+        // An outer join sorts by its keys afterwards: keep it whole.
+        if !self.spec.sort_by.is_empty() {
+            return None;
+        }
+        let out = columns
+            .iter()
+            .map(|c| self.spec.out.iter().find(|(n, _, _)| n == c).cloned())
+            .collect::<Option<Vec<_>>>()?;
+        let spec = JoinSpec {
+            out,
+            ..(*self.spec).clone()
+        };
+        let name = format!("{}-{:08x}", e.name, token_of(columns) as u32);
+        let splits = if self.strategy == Strategy::Shuffle {
+            let mut cache = self.narrow_splits.lock();
+            cache
+                .entry(columns.to_vec())
+                .or_insert_with(|| self.splits_for(e, &spec, &name))
+                .clone()
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Some(self.lower_spec(&Arc::new(spec), &name, &splits, i))
     }
     fn describe(&self) -> String {
         format!("merge {:?} ({:?})", self.spec.how, self.strategy)
@@ -575,6 +632,7 @@ pub fn merge(
         spec: Arc::new(spec),
         strategy,
         splits: OnceLock::new(),
+        narrow_splits: Default::default(),
     };
     let joined = FrameExpr::op(Arc::new(op), schema, nindex, index_names, npartitions);
     let visible: Vec<String> = joined

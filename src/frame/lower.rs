@@ -145,6 +145,12 @@ pub fn partition(
             }
         }
         Kind::Head { input, n } => partition(input, 0, columns, deps).head(*n),
+        Kind::Op(op) if columns != all_columns(e).as_slice() => {
+            match op.lower_columns(e, i, columns) {
+                Some(node) => Partition::Input(push(deps, node), None),
+                None => Partition::Input(push(deps, node(e, i)), Some(columns.to_vec())),
+            }
+        }
         Kind::GroupBy { .. } | Kind::Op(_) => {
             let whole = all_columns(e);
             let input = push(deps, node(e, i));

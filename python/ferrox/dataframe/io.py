@@ -410,7 +410,7 @@ def read_parquet(
     split_row_groups : "infer", bool or int
         ``True``: one partition per row group; an int: that many row groups
         per partition; ``False``: one per file; ``"infer"``: per row group
-        when the first file is larger than ``blocksize`` (Dask's default).
+        when the first file is larger than an eighth of ``blocksize``.
     blocksize : int or "default"
         For ``split_row_groups="infer"`` (default 256 MiB).
 
@@ -444,7 +444,10 @@ def read_parquet(
     if blocksize == "default":
         blocksize = PARQUET_BLOCKSIZE
     if split_row_groups == "infer":
-        split_row_groups = os.path.getsize(paths[0]) > blocksize
+        # Partitions are polars frames processed in parallel: a file worth
+        # an eighth of the block size already gains from a partition per
+        # row group (Dask compares with the whole block size).
+        split_row_groups = os.path.getsize(paths[0]) > blocksize // 8
     if split_row_groups is True:
         split: int | None = 1
     elif split_row_groups is False:
