@@ -3,6 +3,10 @@
 # clippy and the Rust tests use the release profile, the one pip builds, so the
 # large dependencies (polars, arrow) are not compiled a second time in debug.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/ferrox-target
+# pip's build (maturin) sets PyO3's build variables, which cargo's own runs
+# do not: in one shared directory every switch between the two would rebuild
+# pyo3 and everything above it, so the wheel is built in a directory of its own.
+WHEEL_TARGET_DIR ?= $(HOME)/.cache/ferrox-wheel-target
 PYTHON ?= python3
 PYTEST_FLAGS ?=
 
@@ -11,7 +15,7 @@ PYTEST_FLAGS ?=
 test: install lint rust-test pytest
 
 install:
-	$(PYTHON) -m pip install --quiet --upgrade ".[test]"
+	CARGO_TARGET_DIR=$(WHEEL_TARGET_DIR) $(PYTHON) -m pip install --quiet --upgrade ".[test]"
 
 lint: rust-lint py-lint
 
@@ -34,12 +38,13 @@ pytest:
 	$(PYTHON) -m pytest $(PYTEST_FLAGS) tests --doctest-modules --pyargs ferrox
 
 demo:
-	$(PYTHON) -m pip install --quiet .
+	CARGO_TARGET_DIR=$(WHEEL_TARGET_DIR) $(PYTHON) -m pip install --quiet .
 	$(PYTHON) -m ferrox.demo
 
 bench:
-	$(PYTHON) -m pip install --quiet --upgrade ".[bench]"
+	CARGO_TARGET_DIR=$(WHEEL_TARGET_DIR) $(PYTHON) -m pip install --quiet --upgrade ".[bench]"
 	$(PYTHON) benchmarks/run.py
 
 clean:
 	cargo clean
+	rm -rf $(WHEEL_TARGET_DIR)
