@@ -121,6 +121,10 @@ pub enum Kind {
         aggs: Vec<AggSpec>,
         /// Fan-in of the combine tree.
         split_every: usize,
+        /// Rows with a missing key are dropped (else they form a group).
+        dropna: bool,
+        /// Number of output partitions (by the hash of the keys).
+        split_out: usize,
     },
 }
 
@@ -629,17 +633,22 @@ impl FrameExpr {
         )
     }
 
-    /// `groupby(keys).agg(...)`: one partition, sorted by the keys (`sort`)
-    /// or in the order the groups first appear, rows with a missing key
-    /// dropped (pandas' `dropna=True`). Without keys, one row of
+    /// `groupby(keys).agg(...)`: `split_out` partitions by the hash of the
+    /// keys (one by default), each sorted by the keys (`sort`) or in the
+    /// order the groups first appear; rows with a missing key dropped
+    /// (`dropna`) or grouped, sorted last. Without keys, one row of
     /// whole-frame reductions. The keys become the index.
+    #[allow(clippy::too_many_arguments)]
     pub fn groupby(
         self: &Arc<Self>,
         keys: Vec<String>,
         aggs: Vec<AggSpec>,
         split_every: usize,
         sort: bool,
+        dropna: bool,
+        split_out: usize,
     ) -> FxResult<Arc<FrameExpr>> {
+        let split_out = if keys.is_empty() { 1 } else { split_out.max(1) };
         let mut schema = Schema::with_capacity(keys.len() + aggs.len());
         for (i, k) in keys.iter().enumerate() {
             schema.insert(index_column(i), self.dtype(k)?.clone());
@@ -681,16 +690,29 @@ impl FrameExpr {
             })
             .collect();
         Ok(FrameExpr::new(
-            hash_name("groupby-agg", (&*self.name, &keys, &ops, split_every, sort)),
+            hash_name(
+                "groupby-agg",
+                (
+                    &*self.name,
+                    &keys,
+                    &ops,
+                    split_every,
+                    sort,
+                    dropna,
+                    split_out,
+                ),
+            ),
             schema,
             keys.len(),
             keys.iter().map(|k| Some(k.clone())).collect(),
-            1,
+            split_out,
             Kind::GroupBy {
                 input,
                 keys,
                 aggs,
                 split_every: split_every.max(2),
+                dropna,
+                split_out,
             },
         ))
     }

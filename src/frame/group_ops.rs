@@ -17,6 +17,7 @@ use polars_ops::prelude::*;
 use super::expr::{index_column, token_of, FrameExpr, FrameOp};
 use super::kernels::frame_input;
 use super::lower::{node, node_with};
+use super::shuffle::nan_to_null;
 use crate::error::{FxError, FxResult};
 use crate::graph::{Kernel, Key, Node, Op};
 use crate::value::Value;
@@ -26,18 +27,23 @@ fn key(name: &str, i: usize) -> Key {
 }
 
 /// `df` left-joined with `right` on `keys` (named alike on both sides),
-/// one output row per `df` row, in `df`'s order; missing keys match
-/// nothing (pandas drops them from groups).
+/// one output row per `df` row, in `df`'s order; a missing key (null or
+/// NaN) matches a missing key of `right`, which has one only when the
+/// groups keep them (`dropna=False`).
 fn lookup(df: &DataFrame, right: &DataFrame, keys: &[PlSmallStr]) -> FxResult<DataFrame> {
     let mut args = JoinArgs::new(JoinType::Left);
     args.maintain_order = MaintainOrderJoin::Left;
-    let left = df.select(keys.iter().cloned())?;
+    args.nulls_equal = true;
+    let mut left = df.select(keys.iter().cloned())?;
     // Key dtypes may differ (an int key that is float in some partition).
     let mut right = right.clone();
     for k in keys {
-        let to = left.column(k)?.dtype().clone();
+        let l = nan_to_null(left.column(k)?.as_materialized_series())?;
+        let to = l.dtype().clone();
+        left.with_column(l.into_column())?;
         let col = right.column(k)?.cast(&to)?;
-        right.with_column(col)?;
+        let col = nan_to_null(col.as_materialized_series())?;
+        right.with_column(col.into_column())?;
     }
     Ok(left.join(&right, keys, keys, args, None)?)
 }
@@ -229,6 +235,8 @@ pub struct GroupCumulative {
     pub values: Vec<String>,
     /// Which operation.
     pub op: GroupCum,
+    /// Rows with a missing key belong to no group (else to one of their own).
+    pub dropna: bool,
 }
 
 impl GroupCumulative {
@@ -240,6 +248,7 @@ impl GroupCumulative {
         values: Vec<String>,
         op: GroupCum,
         name: &str,
+        dropna: bool,
     ) -> FxResult<Arc<FrameExpr>> {
         let mut schema = Schema::with_capacity(input.nindex + values.len());
         for (n, d) in input.schema.iter().take(input.nindex) {
@@ -260,6 +269,7 @@ impl GroupCumulative {
                 keys,
                 values,
                 op,
+                dropna,
             }),
             schema,
             input.nindex,
@@ -274,7 +284,7 @@ impl FrameOp for GroupCumulative {
         self.op.name()
     }
     fn token(&self) -> u64 {
-        token_of((&self.keys, &self.values, self.op))
+        token_of((&self.keys, &self.values, self.op, self.dropna))
     }
     fn inputs(&self) -> Vec<Arc<FrameExpr>> {
         vec![self.input.clone()]
@@ -297,6 +307,7 @@ impl FrameOp for GroupCumulative {
                 out: out_names.clone(),
                 out_dtypes: e.schema.iter_values().skip(e.nindex).cloned().collect(),
                 nindex: self.input.nindex,
+                dropna: self.dropna,
             }))
         };
         let mut carry: Option<Arc<Node>> = None;
@@ -326,6 +337,7 @@ struct GroupCumKernel {
     out: Vec<PlSmallStr>,
     out_dtypes: Vec<DataType>,
     nindex: usize,
+    dropna: bool,
 }
 
 /// The name of the running-count column of a carry.
@@ -342,11 +354,20 @@ impl GroupCumKernel {
     ) -> FxResult<(Vec<Vec<Option<f64>>>, DataFrame)> {
         let nvalues = self.values.len() + 1;
         let mut per_row: Vec<Vec<Option<f64>>> = vec![vec![None; df.height()]; nvalues];
-        // Rows with a missing key belong to no group (pandas gives NaN).
+        // Rows with a missing key belong to no group (pandas gives NaN),
+        // unless `dropna=False` groups them.
+        let mut df = df.clone();
+        for k in &self.keys {
+            let s = nan_to_null(df.column(k)?.as_materialized_series())?;
+            df.with_column(s.into_column())?;
+        }
+        let df = &df;
         let keyed = {
             let mut mask = BooleanChunked::full(PlSmallStr::EMPTY, true, df.height());
-            for k in &self.keys {
-                mask = &mask & &df.column(k)?.is_not_null();
+            if self.dropna {
+                for k in &self.keys {
+                    mask = &mask & &df.column(k)?.is_not_null();
+                }
             }
             mask
         };
@@ -420,13 +441,9 @@ impl GroupCumKernel {
         }
         let mut new_carry = DataFrame::new(group_keys.height(), cols)?;
         if let Some(c) = carry {
-            let untouched = c.join(
-                &group_keys,
-                &self.keys,
-                &self.keys,
-                JoinArgs::new(JoinType::Anti),
-                None,
-            )?;
+            let mut anti = JoinArgs::new(JoinType::Anti);
+            anti.nulls_equal = true;
+            let untouched = c.join(&group_keys, &self.keys, &self.keys, anti, None)?;
             let untouched = untouched.select(new_carry.get_column_names_owned())?;
             let mut aligned = untouched.clone();
             for col in new_carry.columns() {

@@ -15,7 +15,11 @@
 //!
 //! pandas' rules hold throughout: missing values are skipped, a group with
 //! none gives NaN (0 for `sum` / `count`), rows with a missing key are
-//! dropped (`dropna=True`).
+//! dropped (`dropna=True`) or form one group sorted last (`dropna=False`).
+//!
+//! With `split_out > 1` each chunk's partials are cut by the hash of the
+//! keys, and output partition `j` is its own tree over piece `j` of every
+//! chunk: no task ever holds every group.
 
 use polars_core::prelude::*;
 use polars_ops::prelude::*;
@@ -164,6 +168,25 @@ fn groups_of(df: &DataFrame, keys: &[String]) -> FxResult<(GroupPositions, Vec<C
     let gb = df.group_by(keys.iter().map(|k| k.as_str()))?;
     let keys = gb.keys();
     Ok((gb.into_groups(), keys))
+}
+
+/// `df` with NaN keys as null (pandas treats both as missing), and rows
+/// with a missing key dropped unless `dropna` is false (then they form a
+/// group of their own).
+fn prepare_keys(df: &DataFrame, keys: &[String], dropna: bool) -> FxResult<DataFrame> {
+    let mut df = df.clone();
+    for k in keys {
+        let col = df.column(k)?;
+        if col.dtype().is_float() {
+            let s = super::shuffle::nan_to_null(col.as_materialized_series())?;
+            df.with_column(s.into_column())?;
+        }
+    }
+    if dropna {
+        drop_missing_keys(&df, keys)
+    } else {
+        Ok(df)
+    }
 }
 
 fn drop_missing_keys(df: &DataFrame, keys: &[String]) -> FxResult<DataFrame> {
@@ -427,9 +450,15 @@ fn gather_rows(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult<Da
     Ok(out)
 }
 
-/// Chunk step: one partition to partial results per group.
-pub fn chunk(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult<DataFrame> {
-    let df = drop_missing_keys(df, keys)?;
+/// Chunk step: one partition to partial results per group (`dropna`:
+/// rows with a missing key left out).
+pub fn chunk(
+    df: &DataFrame,
+    keys: &[String],
+    aggs: &[AggSpec],
+    dropna: bool,
+) -> FxResult<DataFrame> {
+    let df = prepare_keys(df, keys, dropna)?;
     if gathers(aggs) {
         return gather_rows(&df, keys, aggs);
     }
@@ -532,8 +561,10 @@ fn sort_by_keys(df: DataFrame, keys: &[String]) -> FxResult<DataFrame> {
         let sorted = df.sort([ORDER], options)?;
         return Ok(sorted.drop(ORDER)?);
     }
+    // A missing key (`dropna=False`) sorts last, as in pandas.
     let options = SortMultipleOptions::default()
         .with_maintain_order(true)
+        .with_nulls_last(true)
         .with_multithreaded(false);
     let by: Vec<PlSmallStr> = (0..keys.len()).map(index_column).collect();
     Ok(df.sort(by, options)?)

@@ -374,6 +374,14 @@ pub struct GroupByKernel {
     pub aggs: Arc<Vec<AggSpec>>,
     /// For the chunk step: the partition (fused read).
     pub source: Option<Partition>,
+    /// Rows with a missing key are dropped (else they form a group).
+    pub dropna: bool,
+    /// For the chunk step: cut the partials into this many pieces by the
+    /// hash of the keys, hashed as these dtypes (`split_out`).
+    pub split: Option<(usize, Vec<DataType>)>,
+    /// For the combine / aggregate steps: the inputs are cut chunks; read
+    /// this piece of each.
+    pub piece: Option<usize>,
 }
 
 impl Kernel for GroupByKernel {
@@ -385,22 +393,27 @@ impl Kernel for GroupByKernel {
         }
     }
     fn run(&self, inputs: &[Value]) -> FxResult<Value> {
-        let frames = || {
-            inputs
-                .iter()
-                .map(|v| match v {
-                    Value::Frame(df) => Ok(&**df),
-                    _ => Err(FxError::DType("a frame partition was expected".into())),
-                })
-                .collect::<FxResult<Vec<_>>>()
+        let owned = match self.step {
+            GroupStep::Chunk => Vec::new(),
+            _ => super::shuffle::pieces(inputs, self.piece)?,
         };
+        let frames: Vec<&DataFrame> = owned.iter().map(|df| &**df).collect();
         let out = match self.step {
             GroupStep::Chunk => {
                 let source = self.source.as_ref().expect("chunk steps read a partition");
-                groupby::chunk(&*source.eval(inputs)?, &self.keys, &self.aggs)?
+                let df =
+                    groupby::chunk(&*source.eval(inputs)?, &self.keys, &self.aggs, self.dropna)?;
+                if let Some((pieces, dtypes)) = &self.split {
+                    let keys: Vec<PlSmallStr> =
+                        self.keys.iter().map(|k| k.as_str().into()).collect();
+                    let assign = super::shuffle::hash_assignment(&df, &keys, dtypes, *pieces)?;
+                    let parts = super::shuffle::split_by(&df, &assign, *pieces)?;
+                    return Ok(Value::Frames(Arc::new(parts)));
+                }
+                df
             }
-            GroupStep::Combine => groupby::combine(&frames()?, &self.keys, &self.aggs)?,
-            GroupStep::Aggregate => groupby::aggregate(&frames()?, &self.keys, &self.aggs)?,
+            GroupStep::Combine => groupby::combine(&frames, &self.keys, &self.aggs)?,
+            GroupStep::Aggregate => groupby::aggregate(&frames, &self.keys, &self.aggs)?,
         };
         Ok(Value::Frame(Arc::new(out)))
     }

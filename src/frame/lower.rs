@@ -243,7 +243,9 @@ pub fn node(e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
             keys,
             aggs,
             split_every,
-        } => groupby_node(e, input, keys, aggs, *split_every, i),
+            dropna,
+            split_out,
+        } => groupby_node(e, input, keys, aggs, *split_every, (*dropna, *split_out), i),
         Kind::Op(op) => op.lower(e, i),
         _ => {
             let columns = all_columns(e);
@@ -272,6 +274,7 @@ fn groupby_node(
     keys: &[String],
     aggs: &[super::groupby::AggSpec],
     split_every: usize,
+    (dropna, split_out): (bool, usize),
     i: usize,
 ) -> Arc<Node> {
     let mut needed: Vec<PlSmallStr> = keys.iter().map(|k| k.as_str().into()).collect();
@@ -279,14 +282,32 @@ fn groupby_node(
         needed.push(a.column.as_str().into());
     }
     let needed = in_schema_order(input, &needed);
+    // `split_out`: chunks are cut by the hash of the keys (as the input's
+    // dtypes), and output `i` reads piece `i` of each.
+    let split = (split_out > 1).then(|| {
+        let dtypes = keys
+            .iter()
+            .map(|k| {
+                input
+                    .schema
+                    .get(k.as_str())
+                    .cloned()
+                    .unwrap_or(polars_core::prelude::DataType::Null)
+            })
+            .collect();
+        (split_out, dtypes)
+    });
     let keys = Arc::new(keys.to_vec());
     let aggs = Arc::new(aggs.to_vec());
-    let step = |step, source| {
+    let step = |step, source, split, piece| {
         Op::Kernel(Arc::new(GroupByKernel {
             step,
             keys: keys.clone(),
             aggs: aggs.clone(),
             source,
+            dropna,
+            split,
+            piece,
         }))
     };
     let chunk_name = format!("{}-chunk", e.name);
@@ -294,24 +315,35 @@ fn groupby_node(
         .map(|p| {
             let mut deps = Vec::new();
             let source = partition(input, p, &needed, &mut deps);
-            let op = step(GroupStep::Chunk, Some(source));
+            let op = step(GroupStep::Chunk, Some(source), split.clone(), None);
             Node::new(key(&chunk_name, p), op, deps)
         })
         .collect();
+    // The piece the next step reads of its inputs (cut chunks only).
+    let mut piece = split.as_ref().map(|_| i);
     let mut depth = 0;
     while level.len() > split_every {
-        let name = format!("{}-combine-{depth}", e.name);
+        let name = if split_out > 1 {
+            format!("{}-combine-{depth}-{i}", e.name)
+        } else {
+            format!("{}-combine-{depth}", e.name)
+        };
         level = level
             .chunks(split_every)
             .enumerate()
             .map(|(j, group)| {
-                let op = step(GroupStep::Combine, None);
+                let op = step(GroupStep::Combine, None, None, piece);
                 Node::new(key(&name, j), op, group.to_vec())
             })
             .collect();
+        piece = None;
         depth += 1;
     }
-    Node::new(key(&e.name, i), step(GroupStep::Aggregate, None), level)
+    Node::new(
+        key(&e.name, i),
+        step(GroupStep::Aggregate, None, None, piece),
+        level,
+    )
 }
 
 /// The plan `explain()` prints: what each task of partition 0 does after
@@ -331,6 +363,7 @@ fn explain_into(e: &Arc<FrameExpr>, columns: &[PlSmallStr], depth: usize, out: &
             keys,
             aggs,
             split_every,
+            ..
         } => {
             let labels: Vec<String> = aggs
                 .iter()

@@ -12,7 +12,8 @@
 //!   aggregate.
 //! - [`lower`]: expressions to tasks, with projection pushdown;
 //!   [`kernels`]: the task kernels.
-//! - [`scan`]: cumulative reductions across partitions; [`group_ops`]:
+//! - [`scan`]: cumulative reductions across partitions; [`neighbour`]:
+//!   `shift` / `diff` / `ffill` / `bfill`, grouped or not; [`group_ops`]:
 //!   group-wise `transform` and cumulative operations.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
@@ -32,6 +33,7 @@ pub mod io;
 pub mod join;
 pub mod kernels;
 pub mod lower;
+pub mod neighbour;
 pub mod scan;
 pub mod shuffle;
 pub mod sort;

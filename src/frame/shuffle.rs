@@ -18,9 +18,12 @@ use polars_core::chunked_array::ops::search_sorted::SearchSortedSide;
 use polars_core::prelude::*;
 use polars_ops::prelude::search_sorted;
 
+use super::expr::{token_of, FrameExpr, FrameOp};
 use super::kernels::{conform, Partition};
+use super::lower::partition;
+use super::sort::key as sort_key;
 use crate::error::{FxError, FxResult};
-use crate::graph::Kernel;
+use crate::graph::{Kernel, Node, Op};
 use crate::value::Value;
 
 /// How a split task assigns rows to pieces.
@@ -119,7 +122,8 @@ fn range_assignment(
     Ok(out)
 }
 
-fn hash_assignment(
+/// The piece of every row of `df` by the hash of `keys` (cast to `dtypes`).
+pub fn hash_assignment(
     df: &DataFrame,
     keys: &[PlSmallStr],
     dtypes: &[DataType],
@@ -334,4 +338,98 @@ impl Kernel for GatherKernel {
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
+}
+
+/// `df` hash-partitioned by key columns (what `groupby(...).apply` needs:
+/// every group in one partition). Rows keep their relative order within a
+/// partition, and a default index is materialized first so it follows the
+/// rows.
+pub struct HashPartitionOp {
+    input: Arc<FrameExpr>,
+    keys: Vec<PlSmallStr>,
+    splits: std::sync::OnceLock<Vec<Arc<Node>>>,
+}
+
+impl FrameOp for HashPartitionOp {
+    fn label(&self) -> &str {
+        "hash-partition"
+    }
+    fn token(&self) -> u64 {
+        token_of(&self.keys)
+    }
+    fn inputs(&self) -> Vec<Arc<FrameExpr>> {
+        vec![self.input.clone()]
+    }
+    fn lower(&self, e: &Arc<FrameExpr>, i: usize) -> Arc<Node> {
+        let pieces = e.npartitions;
+        let splits = self.splits.get_or_init(|| {
+            let columns: Vec<PlSmallStr> = self.input.schema.iter_names().cloned().collect();
+            let dtypes: Vec<DataType> = self
+                .keys
+                .iter()
+                .map(|k| self.input.schema.get(k).cloned().unwrap_or(DataType::Null))
+                .collect();
+            (0..self.input.npartitions)
+                .map(|p| {
+                    let mut deps = Vec::new();
+                    let source = partition(&self.input, p, &columns, &mut deps);
+                    let op = SplitKernel {
+                        by: SplitBy::Hash {
+                            keys: self.keys.clone(),
+                            dtypes: dtypes.clone(),
+                        },
+                        pieces,
+                        source,
+                    };
+                    let name = format!("{}-split", e.name);
+                    Node::new(sort_key(&name, p), Op::Kernel(Arc::new(op)), deps)
+                })
+                .collect()
+        });
+        let gather = GatherKernel {
+            piece: Some(i),
+            schema: self.input.schema.clone(),
+            after: After::Nothing,
+            rename: None,
+        };
+        Node::new(
+            sort_key(&e.name, i),
+            Op::Kernel(Arc::new(gather)),
+            splits.clone(),
+        )
+    }
+}
+
+/// `input` hash-partitioned by `keys` into `npartitions` partitions.
+pub fn hash_partition(
+    input: &Arc<FrameExpr>,
+    keys: &[String],
+    npartitions: usize,
+) -> FxResult<Arc<FrameExpr>> {
+    for k in keys {
+        input.dtype(k)?;
+    }
+    fx_ensure_partitions(npartitions)?;
+    let input = input.row_index();
+    let op = HashPartitionOp {
+        input: input.clone(),
+        keys: keys.iter().map(|k| k.as_str().into()).collect(),
+        splits: std::sync::OnceLock::new(),
+    };
+    Ok(FrameExpr::op(
+        Arc::new(op),
+        (*input.schema).clone(),
+        input.nindex,
+        input.index_names.clone(),
+        npartitions,
+    ))
+}
+
+fn fx_ensure_partitions(npartitions: usize) -> FxResult<()> {
+    if npartitions == 0 {
+        return Err(FxError::InvalidArgument(
+            "`npartitions` must be at least 1, got 0".into(),
+        ));
+    }
+    Ok(())
 }

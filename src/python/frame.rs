@@ -542,14 +542,19 @@ impl FrameCore {
     }
 
     /// Group-by aggregations: `aggs` holds `(column, op, output name,
-    /// ddof)`; no keys is a whole-frame reduction (one row).
-    #[pyo3(signature = (keys, aggs, split_every=8, sort=true))]
+    /// ddof)`; no keys is a whole-frame reduction (one row). `dropna=False`
+    /// keeps rows with a missing key as a group; `split_out` partitions by
+    /// the hash of the keys.
+    #[pyo3(signature = (keys, aggs, split_every=8, sort=true, dropna=true, split_out=1))]
+    #[allow(clippy::too_many_arguments)]
     fn groupby(
         &self,
         keys: Vec<String>,
         aggs: Vec<(String, String, String, u8)>,
         split_every: usize,
         sort: bool,
+        dropna: bool,
+        split_out: usize,
     ) -> PyResult<FrameCore> {
         let aggs = aggs
             .into_iter()
@@ -573,7 +578,14 @@ impl FrameCore {
                 })
             })
             .collect::<PyResult<Vec<_>>>()?;
-        Ok(wrap(self.expr.groupby(keys, aggs, split_every, sort)?))
+        Ok(wrap(self.expr.groupby(
+            keys,
+            aggs,
+            split_every,
+            sort,
+            dropna,
+            split_out,
+        )?))
     }
 
     /// A cumulative reduction (`cumsum`, `cumprod`, `cummax`, `cummin`) of
@@ -595,16 +607,39 @@ impl FrameCore {
 
     /// A per-group cumulative operation (`cumsum`, …, `cumcount`) of
     /// `values` within the groups of `keys`.
+    #[pyo3(signature = (keys, values, op, name, dropna=true))]
     fn group_cumulative(
         &self,
         keys: Vec<String>,
         values: Vec<String>,
         op: &str,
         name: &str,
+        dropna: bool,
     ) -> PyResult<FrameCore> {
         let op = crate::frame::group_ops::GroupCum::from_name(op)?;
         Ok(wrap(crate::frame::group_ops::GroupCumulative::build(
-            &self.expr, keys, values, op, name,
+            &self.expr, keys, values, op, name, dropna,
+        )?))
+    }
+
+    /// `shift` / `diff` / `ffill` / `bfill` of `values`, within the groups
+    /// of `keys` (none: down the whole frame), over this frame's rows and
+    /// index.
+    #[pyo3(signature = (keys, values, op, periods=1, fill_value=None, dropna=true))]
+    fn neighbour(
+        &self,
+        keys: Vec<String>,
+        values: Vec<String>,
+        op: &str,
+        periods: i64,
+        fill_value: Option<&Bound<'_, PyAny>>,
+        dropna: bool,
+    ) -> PyResult<FrameCore> {
+        use crate::frame::neighbour::{Neighbour, NeighbourKind};
+        let kind = NeighbourKind::from_name(op)?;
+        let fill = fill_value.map(py_to_scalar).transpose()?;
+        Ok(wrap(Neighbour::build(
+            &self.expr, keys, values, kind, periods, fill, dropna,
         )?))
     }
 

@@ -186,6 +186,21 @@ pub fn repartition(core: &FrameCore, npartitions: usize) -> PyResult<FrameCore> 
     Ok(wrap(fconcat::repartition(&core.expr, npartitions)?))
 }
 
+/// The rows hash-partitioned by `keys` into `npartitions` partitions
+/// (every group in one partition; the index follows the rows).
+#[pyfunction]
+pub fn hash_partition(
+    core: &FrameCore,
+    keys: Vec<String>,
+    npartitions: usize,
+) -> PyResult<FrameCore> {
+    Ok(wrap(crate::frame::shuffle::hash_partition(
+        &core.expr,
+        &keys,
+        npartitions,
+    )?))
+}
+
 /// Register the functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sort_values, m)?)?;
@@ -200,5 +215,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(concat, m)?)?;
     m.add_function(wrap_pyfunction!(concat_columns, m)?)?;
     m.add_function(wrap_pyfunction!(repartition, m)?)?;
+    m.add_function(wrap_pyfunction!(hash_partition, m)?)?;
     Ok(())
 }

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ferrox import _core
 from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
+from ferrox.dataframe.neighbours import NeighbourMethods
 from ferrox.dataframe.series import Series, _dtype_name, operand
 from ferrox.dataframe.shuffle_methods import FrameShuffleMethods
 
@@ -30,7 +31,7 @@ def _columns(key: Any) -> list[str]:
     return [str(k) for k in key]
 
 
-class DataFrame(FrameShuffleMethods, _Frame):
+class DataFrame(FrameShuffleMethods, NeighbourMethods, _Frame):
     """A lazy, partitioned ``pandas.DataFrame``.
 
     Examples

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from ferrox import _core
 from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
+from ferrox.dataframe.neighbours import NeighbourMethods
 from ferrox.dataframe.shuffle_methods import SeriesShuffleMethods
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _result_name(a: Any, b: Any) -> Any:
     return a.name
 
 
-class Series(SeriesShuffleMethods, _Frame):
+class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
     """A lazy, partitioned ``pandas.Series``.
 
     Examples
