@@ -169,6 +169,18 @@ def test_missing_value_markers_mixed_in_one_file(tmp_path, write_csvs, read_pand
     check_frame(dd.read_csv(paths), read_pandas(paths), 2)
 
 
+@pytest.mark.parametrize("marker", ["NA", "nan", "N/A", "NULL", "-1.#IND", "<NA>"])
+def test_missing_value_markers_only_after_the_sample(tmp_path, write_csvs, read_pandas, marker):
+    # The first file (the schema's sample) has numbers and text only; the
+    # second has a marker in every column: the float, int and text columns
+    # all read it as missing, as pandas does.
+    first = pd.DataFrame({"f": [0.5, 1.5], "i": [1, 2], "s": ["a", "b"]})
+    second = pd.DataFrame({"f": [marker, "2.5"], "i": ["3", marker], "s": [marker, "c"]})
+    paths = write_csvs(tmp_path, [first, second])
+    got = dd.read_csv(paths).compute().reset_index(drop=True)
+    assert_frame_equal(got, read_pandas(paths))
+
+
 @pytest.mark.parametrize(
     "position",
     [

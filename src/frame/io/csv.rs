@@ -143,6 +143,48 @@ fn all_missing_as_floats(df: DataFrame) -> FxResult<DataFrame> {
     Ok(DataFrame::new(height, cols)?)
 }
 
+/// Marks pandas' default missing-value markers missing in a frame read
+/// without them: in text columns the markers, in float columns NaN (read
+/// from `nan`, `NaN`, `-nan`, …). Columns without one are not rebuilt.
+fn mark_pandas_missing(df: DataFrame) -> PolarsResult<DataFrame> {
+    let longest = PANDAS_NA.iter().map(|m| m.len()).max().unwrap_or(0);
+    let is_marker = |v: &str| v.len() <= longest && PANDAS_NA.contains(&v);
+    let height = df.height();
+    let mut changed = false;
+    let mut cols = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        let s = c.as_materialized_series();
+        let out = match s.dtype() {
+            DataType::String => {
+                let ca = s.str()?;
+                if ca.iter().flatten().any(is_marker) {
+                    let marked: StringChunked =
+                        ca.iter().map(|v| v.filter(|v| !is_marker(v))).collect();
+                    Some(marked.with_name(s.name().clone()).into_series())
+                } else {
+                    None
+                }
+            }
+            DataType::Float32 | DataType::Float64 => {
+                let nan = s.is_nan()?.fill_null_with_values(false)?;
+                if nan.any() {
+                    let missing = Series::full_null(s.name().clone(), height, s.dtype());
+                    Some(s.zip_with(&!&nan, &missing)?)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        changed |= out.is_some();
+        cols.push(out.map_or_else(|| c.clone(), Column::from));
+    }
+    if !changed {
+        return Ok(df);
+    }
+    DataFrame::new(height, cols)
+}
+
 /// Whether polars will decompress the file (gzip, zlib or zstd magic
 /// bytes); such files are read whole.
 pub fn is_compressed(path: &str) -> FxResult<bool> {
@@ -444,6 +486,46 @@ impl CsvSource {
         }
     }
 
+    /// Whether the read can skip polars' per-field missing-marker match
+    /// (a large part of the parse: every field is compared with every
+    /// marker) and mark pandas' defaults afterwards: the markers are
+    /// pandas' defaults, none of which is a number, and every column read
+    /// is a number, a bool or text. A marker in a number or bool column
+    /// then fails that field's parse, and the block is read again the slow
+    /// way; `nan` parses as NaN, which is then marked missing too.
+    fn marks_missing_after(&self, spec: &ReadSpec<'_>) -> bool {
+        self.spec.na_values.len() == PANDAS_NA.len()
+            && self
+                .spec
+                .na_values
+                .iter()
+                .zip(PANDAS_NA)
+                .all(|(a, b)| a == b)
+            && spec.columns.iter().all(|c| {
+                self.schema.get(c).is_some_and(|d| {
+                    d.is_primitive_numeric() || d.is_string() || matches!(d, DataType::Boolean)
+                })
+            })
+    }
+
+    /// Reads a partition with `read`, given the options; the fast options
+    /// first when they apply (see `marks_missing_after`).
+    fn read_with(
+        &self,
+        spec: &ReadSpec<'_>,
+        read: impl Fn(CsvReadOptions) -> PolarsResult<DataFrame>,
+    ) -> PolarsResult<DataFrame> {
+        if self.marks_missing_after(spec) {
+            let fast = self
+                .options(spec)
+                .map_parse_options(|o| o.with_null_values(None));
+            if let Ok(df) = read(fast) {
+                return mark_pandas_missing(df);
+            }
+        }
+        read(self.options(spec))
+    }
+
     fn finish(&self, df: DataFrame, spec: &ReadSpec<'_>) -> FxResult<DataFrame> {
         // The reader returns columns in file order.
         let df = df.select(spec.columns.iter().cloned())?;
@@ -475,10 +557,10 @@ impl Source for CsvSource {
         let part = &self.parts[i];
         let path = &self.paths[part.file];
         let df = match part.range {
-            None => self
-                .options(spec)
-                .try_into_reader_with_file_path(Some(path.clone().into()))?
-                .finish(),
+            None => self.read_with(spec, |o| {
+                o.try_into_reader_with_file_path(Some(path.clone().into()))?
+                    .finish()
+            }),
             Some((start, end)) => {
                 let Some(bytes) = block_bytes(path, start, end, self.spec.has_header)
                     .map_err(|e| io_error(path, e))?
@@ -493,9 +575,10 @@ impl Source for CsvSource {
                         .collect();
                     return Ok(DataFrame::empty_with_schema(&schema));
                 };
-                self.options(spec)
-                    .into_reader_with_file_handle(std::io::Cursor::new(bytes))
-                    .finish()
+                self.read_with(spec, |o| {
+                    o.into_reader_with_file_handle(std::io::Cursor::new(bytes.as_slice()))
+                        .finish()
+                })
             }
         }
         .map_err(|e| parse_error(e, path, self.spec.sep))?;
