@@ -635,16 +635,9 @@ impl ArrayExpr {
             }
         }
         if self.dtype == DType::C128
-            && !matches!(
+            && matches!(
                 op,
-                ReduceOp::Sum
-                    | ReduceOp::Prod
-                    | ReduceOp::Mean
-                    | ReduceOp::NanSum
-                    | ReduceOp::NanProd
-                    | ReduceOp::NanMean
-                    | ReduceOp::Any
-                    | ReduceOp::All
+                ReduceOp::Var | ReduceOp::Std | ReduceOp::NanVar | ReduceOp::NanStd
             )
         {
             return Err(FxError::DType(format!(

@@ -162,8 +162,10 @@ pub enum Partial {
     },
     /// Arg-extrema: the best value so far and its flat index in the array.
     Arg {
-        /// The extreme value (as float64; NaN wins, as in NumPy).
-        value: ArrayD<f64>,
+        /// The extreme value (as complex, so one order serves every dtype:
+        /// NumPy orders complex numbers by real, then imaginary part; NaN
+        /// wins).
+        value: ArrayD<Complex64>,
         /// Its index.
         index: ArrayD<i64>,
     },
@@ -232,6 +234,30 @@ fn is_nan<T: Elem>(x: T) -> bool {
             c.re.is_nan() || c.im.is_nan()
         }
         _ => false,
+    }
+}
+
+fn c_nan(c: Complex64) -> bool {
+    c.re.is_nan() || c.im.is_nan()
+}
+
+/// NumPy's order of complex numbers: by real part, then by imaginary part.
+fn c_less(a: Complex64, b: Complex64) -> bool {
+    a.re < b.re || (a.re == b.re && a.im < b.im)
+}
+
+/// One step of a complex extremum, with `value_step`'s rules: NaN wins in
+/// min / max and loses in nanmin / nanmax; a tie keeps the earlier value.
+fn complex_step(op: ReduceOp, x: Complex64, acc: Complex64) -> Complex64 {
+    use ReduceOp::*;
+    match op {
+        NanMin | NanMax if c_nan(x) => acc,
+        NanMin | NanMax if c_nan(acc) => x,
+        _ if c_nan(acc) => acc,
+        _ if c_nan(x) => x,
+        Min | NanMin if c_less(x, acc) => x,
+        Max | NanMax if c_less(acc, x) => x,
+        _ => acc,
     }
 }
 
@@ -365,14 +391,14 @@ pub struct BlockPlace {
 fn arg_chunk<T: Elem>(op: ReduceOp, a: &ArrayD<T>, axes: &[usize], place: &BlockPlace) -> Partial {
     let shape = kept_shape(a.shape(), axes);
     let kept: usize = shape.iter().product();
-    let mut value = vec![f64::NAN; kept];
+    let mut value = vec![Complex64::new(f64::NAN, 0.0); kept];
     let mut index = vec![-1i64; kept];
     let max = op == ReduceOp::ArgMax;
     visit(a, axes, |k, r, x| {
-        let x = x.to_f64();
+        let x = x.to_c128();
+        let v = value[k];
         let better = index[k] < 0
-            || (!value[k].is_nan()
-                && (x.is_nan() || if max { x > value[k] } else { x < value[k] }));
+            || (!c_nan(v) && (c_nan(x) || if max { c_less(v, x) } else { c_less(x, v) }));
         if better {
             value[k] = x;
             index[k] = r as i64;
@@ -503,12 +529,7 @@ pub fn chunk(
             return Ok(p);
         }
     }
-    if a.dtype() == DType::C128
-        && !matches!(
-            op,
-            Sum | Prod | Mean | NanSum | NanProd | NanMean | Any | All
-        )
-    {
+    if a.dtype() == DType::C128 && op.is_moment() && !matches!(op, Mean | NanMean) {
         return Err(FxError::DType(format!(
             "`{}` of complex arrays is not supported",
             op.name()
@@ -518,6 +539,27 @@ pub fn chunk(
         Any | All => Partial::Value(ArrayChunk::Bool(
             crate::dispatch!(a, x => bool_chunk(op, x, axes)),
         )),
+        Min | Max | NanMin | NanMax if a.dtype() == DType::C128 => {
+            let x = a.to_typed::<Complex64>();
+            let shape = kept_shape(x.shape(), axes);
+            let n: usize = shape.iter().product();
+            // NaN until a value is seen: an all-NaN nanmin / nanmax is NaN.
+            let mut acc = vec![Complex64::new(f64::NAN, 0.0); n];
+            let mut seen = vec![false; n];
+            let skip = op.skips_nan();
+            visit(&x, axes, |k, _, v| {
+                if skip && c_nan(v) {
+                    return;
+                }
+                acc[k] = if seen[k] {
+                    complex_step(op, v, acc[k])
+                } else {
+                    v
+                };
+                seen[k] = true;
+            });
+            Partial::Value(ArrayChunk::C128(shaped(&shape, acc)))
+        }
         Mean | NanMean if a.dtype() == DType::C128 => {
             let x = a.to_typed::<Complex64>();
             let shape = kept_shape(x.shape(), axes);
@@ -606,13 +648,11 @@ pub fn combine(op: ReduceOp, parts: &[&Partial]) -> FxResult<Partial> {
                 (ArrayChunk::F32(x), ArrayChunk::F32(y)) => ArrayChunk::F32(merge_values(op, x, y)),
                 (ArrayChunk::F64(x), ArrayChunk::F64(y)) => ArrayChunk::F64(merge_values(op, x, y)),
                 (ArrayChunk::C128(x), ArrayChunk::C128(y)) => {
-                    let prod = matches!(op, ReduceOp::Prod | ReduceOp::NanProd);
-                    ArrayChunk::C128(Zip::from(x).and(y).map_collect(|&a, &b| {
-                        if prod {
-                            a * b
-                        } else {
-                            a + b
-                        }
+                    use ReduceOp::*;
+                    ArrayChunk::C128(Zip::from(x).and(y).map_collect(|&a, &b| match op {
+                        Prod | NanProd => a * b,
+                        Min | Max | NanMin | NanMax => complex_step(op, b, a),
+                        _ => a + b,
                     }))
                 }
                 _ => return Err(FxError::DType("partials of different dtypes".into())),
@@ -673,10 +713,14 @@ pub fn combine(op: ReduceOp, parts: &[&Partial]) -> FxResult<Partial> {
                         // Ties and NaNs go to the smallest flat index, as in NumPy.
                         let better = ib >= 0
                             && (*ia < 0
-                                || (va.is_nan() && vb.is_nan() && ib < *ia)
-                                || (!va.is_nan()
-                                    && (vb.is_nan()
-                                        || (if max { vb > *va } else { vb < *va })
+                                || (c_nan(*va) && c_nan(vb) && ib < *ia)
+                                || (!c_nan(*va)
+                                    && (c_nan(vb)
+                                        || (if max {
+                                            c_less(*va, vb)
+                                        } else {
+                                            c_less(vb, *va)
+                                        })
                                         || (vb == *va && ib < *ia))));
                         if better {
                             *va = vb;

@@ -204,6 +204,24 @@ def test_linspace_equals_numpy_exactly(
 
 
 @given(
+    start=st.complex_numbers(max_magnitude=1e6, allow_nan=False, allow_infinity=False),
+    stop=st.complex_numbers(max_magnitude=1e6, allow_nan=False, allow_infinity=False),
+    num=st.integers(0, 40),
+    endpoint=st.booleans(),
+    chunk=st.integers(1, 9),
+)
+def test_complex_linspace_equals_numpy_exactly(
+    start: complex, stop: complex, num: int, endpoint: bool, chunk: int
+) -> None:
+    result = fa.linspace(start, stop, num, endpoint=endpoint, chunks=chunk)
+    assert_eq(result, np.linspace(start, stop, num, endpoint=endpoint))
+    assert_eq(
+        fa.linspace(start.real, stop.real, num, chunks=chunk, dtype=complex),
+        np.linspace(start.real, stop.real, num, dtype=complex),
+    )
+
+
+@given(
     start=st.floats(-10, 10), step=st.floats(0.01, 3), n=st.integers(0, 50), chunk=st.integers(1, 9)
 )
 def test_float_arange_equals_numpy_exactly(start: float, step: float, n: int, chunk: int) -> None:

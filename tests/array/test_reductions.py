@@ -224,12 +224,37 @@ def test_complex_reductions_match_numpy(
         assert_eq(result, expected, rtol=1e-9, atol=1e-6)
 
 
-@pytest.mark.parametrize("op", ["min", "max", "argmin", "argmax", "nanmin", "nanmax"])
-def test_complex_extrema_are_refused_when_built(op: str) -> None:
-    """ferrox does not order complex numbers (NumPy compares them by parts)."""
-    a = fa.from_array(np.array([1 + 2j, 3 - 1j]), chunks=1)
-    with pytest.raises(TypeError, match=f"`{op}` of complex arrays is not supported"):
-        getattr(fa, op)(a)
+@given(
+    data=chunked_arrays(dtypes=["complex128"], min_dims=1),
+    op=st.sampled_from(["min", "max", "argmin", "argmax", "nanmin", "nanmax"]),
+    d=st.data(),
+)
+def test_complex_extrema_match_numpy(data: tuple, op: str, d: st.DataObject) -> None:
+    """NumPy orders complex numbers by real part, then imaginary part; a NaN
+    in either part wins in min / max / arg*, loses in nanmin / nanmax."""
+    x, chunks = data
+    axis = d.draw(st.none() | st.integers(-x.ndim, x.ndim - 1))
+    if x.size == 0 or (axis is not None and x.shape[axis] == 0):
+        return
+    # Few distinct parts, so ties on the real part (and whole ties) are common.
+    rng = np.random.default_rng(d.draw(st.integers(0, 2**32 - 1)))
+    re = rng.integers(-2, 3, x.shape).astype(float)
+    im = rng.integers(-2, 3, x.shape).astype(float)
+    re[rng.random(x.shape) < 0.1] = np.nan
+    im[rng.random(x.shape) < 0.1] = np.nan
+    x = re + 1j * im
+    expected = reference(op, x, axis=axis)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices
+        assert_eq(getattr(fa, op)(fa.from_array(x, chunks=chunks), axis=axis), expected)
+
+
+def test_complex_extrema_pick_the_first_of_ties_and_nans() -> None:
+    x = np.array([1 + 2j, 2 - 1j, 2 + 0j, 2 - 1j, complex(np.nan, 1), complex(1, np.nan)])
+    a = fa.from_array(x, chunks=2)
+    for op in ["min", "max", "argmin", "argmax", "nanmin", "nanmax"]:
+        assert_eq(getattr(fa, op)(a), reference(op, x))
+        assert_eq(getattr(fa, op)(a[:4]), reference(op, x[:4]))
 
 
 @pytest.mark.parametrize(

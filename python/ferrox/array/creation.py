@@ -231,6 +231,21 @@ def linspace(
     """
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    if np.iscomplexobj(start) or np.iscomplexobj(stop) or np.dtype(dtype or float).kind == "c":
+        # NumPy's complex steps scale each part by the same real counts:
+        # the parts are real linspaces of their own.
+        start, stop = complex(start), complex(stop)
+        parts = [
+            linspace(a, b, num, endpoint=endpoint, chunks=chunks)
+            for a, b in ((start.real, stop.real), (start.imag, stop.imag))
+        ]
+        out = parts[0] + parts[1] * 1j
+        if dtype is not None:
+            out = out.astype(dtype)
+        if retstep:
+            div = (num - 1) if endpoint else num
+            return out, (stop - start) / div if div > 0 else np.nan
+        return out
     name = dtype_name(dtype if dtype is not None else np.float64)
     out = Array(
         _core.ArrayCore.linspace(float(start), float(stop), int(num), endpoint, name, chunks)
