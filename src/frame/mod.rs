@@ -14,6 +14,10 @@
 //!   [`kernels`]: the task kernels.
 //! - [`scan`]: cumulative reductions across partitions; [`group_ops`]:
 //!   group-wise `transform` and cumulative operations.
+//! - [`reduce`]: whole-frame reductions that see missing values
+//!   (`skipna=False`, `nunique(dropna=False)`); [`counts`]
+//!   (`value_counts`, `mode`)
+//!   is a tree reduction of the same shape.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
 //!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
@@ -22,6 +26,7 @@
 
 pub mod colexpr;
 pub mod concat;
+pub mod counts;
 pub mod distinct;
 pub mod export;
 pub mod expr;
@@ -32,6 +37,7 @@ pub mod io;
 pub mod join;
 pub mod kernels;
 pub mod lower;
+pub mod reduce;
 pub mod scan;
 pub mod shuffle;
 pub mod sort;

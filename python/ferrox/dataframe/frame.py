@@ -361,60 +361,127 @@ class DataFrame(FrameShuffleMethods, _Frame):
 
     # --- reductions ----------------------------------------------------------
 
-    def _reduce(self, op: str, numeric_only: bool = False, ddof: int = 1, **kwargs: Any) -> Series:
-        if kwargs.get("axis") not in (None, 0, "index"):
+    def _reduce(
+        self, op: str, numeric_only: bool = False, ddof: int = 1, skipna: bool = True, **kwargs: Any
+    ) -> Series:
+        from ferrox.dataframe.reductions import check_skipna, reduce_core
+
+        if kwargs.pop("axis", None) not in (None, 0, "index"):
             raise NotImplementedError(f"{op}(axis=1) is not supported yet")
-        if not kwargs.get("skipna", True):
-            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        kwargs.pop("split_every", None)  # Dask's fan-in: the tree's is fixed
+        if kwargs:
+            raise TypeError(
+                f"DataFrame.{op}() got an unexpected keyword argument '{next(iter(kwargs))}'"
+            )
+        skipna = check_skipna(skipna)
         cols = self._core.columns()
         if numeric_only:
             cols = [c for c, d in zip(cols, self._core.dtypes()) if d in _NUMERIC]
-        aggs = [(c, op, c, ddof) for c in cols]
-        return _Reduced(self._core.project(cols).groupby([], aggs))
+        return _Reduced(reduce_core(self._core.project(cols), op, cols, ddof, skipna))
 
-    def sum(self, numeric_only: bool = False, **kwargs: Any) -> Series:
-        """Sum of each column."""
-        return self._reduce("sum", numeric_only, **kwargs)
+    def sum(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
+        """Sum of each column (``skipna=False``: missing where a column has
+        a missing value)."""
+        return self._reduce("sum", numeric_only, skipna=skipna, **kwargs)
 
-    def prod(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def prod(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Product of each column."""
-        return self._reduce("prod", numeric_only, **kwargs)
+        return self._reduce("prod", numeric_only, skipna=skipna, **kwargs)
 
-    def mean(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def mean(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Mean of each column."""
-        return self._reduce("mean", numeric_only, **kwargs)
+        return self._reduce("mean", numeric_only, skipna=skipna, **kwargs)
 
-    def count(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def count(self, axis: int | str = 0, numeric_only: bool = False) -> Series:
         """Non-missing values in each column."""
-        return self._reduce("count", numeric_only, **kwargs)
+        return self._reduce("count", numeric_only, axis=axis)
 
-    def min(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def min(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Smallest value of each column."""
-        return self._reduce("min", numeric_only, **kwargs)
+        return self._reduce("min", numeric_only, skipna=skipna, **kwargs)
 
-    def max(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def max(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Largest value of each column."""
-        return self._reduce("max", numeric_only, **kwargs)
+        return self._reduce("max", numeric_only, skipna=skipna, **kwargs)
 
-    def std(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def std(
+        self, ddof: int = 1, numeric_only: bool = False, skipna: bool = True, **kwargs: Any
+    ) -> Series:
         """Standard deviation of each column."""
-        return self._reduce("std", numeric_only, ddof=ddof, **kwargs)
+        return self._reduce("std", numeric_only, ddof=ddof, skipna=skipna, **kwargs)
 
-    def var(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def var(
+        self, ddof: int = 1, numeric_only: bool = False, skipna: bool = True, **kwargs: Any
+    ) -> Series:
         """Variance of each column."""
-        return self._reduce("var", numeric_only, ddof=ddof, **kwargs)
+        return self._reduce("var", numeric_only, ddof=ddof, skipna=skipna, **kwargs)
 
-    def any(self, **kwargs: Any) -> Series:
-        """Whether any value of each column is true."""
-        return self._reduce("any", **kwargs)
+    def any(self, skipna: bool = True, **kwargs: Any) -> Series:
+        """Whether any value of each column is true (``skipna=False``: a
+        missing value counts as true)."""
+        return self._reduce("any", skipna=skipna, **kwargs)
 
-    def all(self, **kwargs: Any) -> Series:
+    def all(self, skipna: bool = True, **kwargs: Any) -> Series:
         """Whether every value of each column is true."""
-        return self._reduce("all", **kwargs)
+        return self._reduce("all", skipna=skipna, **kwargs)
 
-    def nunique(self) -> Series:
-        """Number of distinct values in each column."""
-        return self._reduce("nunique")
+    def nunique(self, axis: int | str = 0, dropna: bool = True) -> Series:
+        """Number of distinct values in each column (``dropna=False``:
+        missing values count as one more).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.0, np.nan, 1.0]}), npartitions=2)
+        >>> df.nunique(dropna=False).compute()
+        x    2
+        dtype: int64
+        """
+        return self._reduce("nunique", axis=axis, skipna=bool(dropna))
+
+    def value_counts(
+        self,
+        subset: Any = None,
+        normalize: bool = False,
+        sort: bool = True,
+        ascending: bool = False,
+        dropna: bool = True,
+    ) -> Series:
+        """How often each distinct row (of the columns ``subset``) occurs:
+        in the order the rows first appear, then (``sort``) stably by count.
+
+        Parameters
+        ----------
+        subset : label or list of labels, optional
+            The columns (default: all). A list gives a MultiIndex, even of
+            one column; a single label an Index.
+        normalize : bool, default False
+            Proportions (name ``"proportion"``) instead of counts.
+        sort : bool, default True
+            Sort by count.
+        ascending : bool, default False
+            Least frequent first.
+        dropna : bool, default True
+            Leave out rows with a missing value in ``subset``.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"a": [1, 2, 1], "b": ["x", "y", "x"]}),
+        ...                     npartitions=2)
+        >>> df.value_counts().compute()
+        a  b
+        1  x    2
+        2  y    1
+        Name: count, dtype: int64
+        """
+        from ferrox.dataframe.reductions import frame_value_counts
+
+        return frame_value_counts(self, subset, normalize, sort, ascending, dropna)
 
     # --- cumulative ----------------------------------------------------------
 
@@ -659,6 +726,15 @@ class _Reduced(Series):
 
     def _with_core(self, core: _core.FrameCore) -> Series:
         return _Reduced(core, self.name)
+
+    @property
+    def dtype(self) -> Any:
+        """The dtype pandas gives a row of these columns (their common
+        dtype: ``object`` for text and numbers, or booleans and numbers)."""
+        from pandas.core.dtypes.cast import find_common_type
+
+        dtypes = [pandas_dtype(d) for d in self._core.dtypes()]
+        return find_common_type(dtypes) if dtypes else np.dtype(np.float64)
 
     def _finalize(self, frame: pd.DataFrame) -> pd.Series:
         if len(frame.columns) == 0:

@@ -147,6 +147,9 @@ def _assert_frame_eq(
                 # on whether the values were empty or all missing.
                 assert isinstance(g, float) and np.isnan(g), f"{g!r} != {expected!r}"
                 continue
+            elif expected is pd.NaT:
+                assert g is pd.NaT, f"{g!r} != {expected!r}"
+                continue
             elif isinstance(expected, float | np.floating):
                 np.testing.assert_allclose(g, expected, rtol=rtol, atol=atol)
             else:

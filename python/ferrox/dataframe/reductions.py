@@ -1,0 +1,131 @@
+"""Reductions beyond the plain group-by kernels, behind the Series and
+DataFrame methods of the same names: ``skipna=False`` / ``dropna=False``
+(``src/frame/reduce.rs``), ``value_counts`` and ``mode``
+(``src/frame/counts.rs``).
+
+Each builds one native tree reduction; Python only checks arguments and
+shapes the one-partition result into pandas' Series or scalar.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ferrox import _core
+from ferrox.dataframe.series import Series
+
+if TYPE_CHECKING:
+    from ferrox.dataframe.frame import DataFrame
+
+#: What a missing value does to each reduction with ``skipna=False``
+#: (``dropna=False`` for ``nunique``): pandas makes the result missing,
+#: counts it as true (``any``; ``all`` is unchanged, as a missing value is
+#: true), or counts it as one more distinct value.
+MISSING = {
+    "any": "truthy",
+    "all": "skip",
+    "count": "skip",
+    "nunique": "counted",
+}
+
+
+def reduce_core(core: _core.FrameCore, op: str, columns: list[str], ddof: int, skipna: bool) -> Any:
+    """One row of ``op`` of each column of ``core`` (named like the column),
+    with pandas' ``skipna`` rule."""
+    if skipna:
+        return core.groupby([], [(c, op, c, ddof) for c in columns])
+    missing = MISSING.get(op, "propagate")
+    return _core.reduce(core, [(c, op, c, ddof, missing) for c in columns])
+
+
+def check_skipna(skipna: Any) -> bool:
+    """``skipna`` as pandas validates it."""
+    if not isinstance(skipna, bool | np.bool_):
+        raise ValueError(
+            f'For argument "skipna" expected type bool, received type {type(skipna).__name__}.'
+        )
+    return bool(skipna)
+
+
+# --- value_counts / mode ------------------------------------------------------
+
+
+def _split_every(split_every: Any) -> int:
+    return 8 if split_every in (None, False) else int(split_every)
+
+
+def series_value_counts(
+    s: Series,
+    normalize: bool,
+    sort: bool,
+    ascending: bool,
+    dropna: bool,
+    split_every: Any = None,
+) -> Series:
+    """``Series.value_counts``: counts of each distinct value, in the
+    order of the data, then (``sort``) stably by count."""
+    normalize, sort, ascending, dropna = map(bool, (normalize, sort, ascending, dropna))
+    column = s._core.columns()[0]
+    core = _core.value_counts(
+        s._core, [column], dropna, sort, ascending, normalize, _split_every(split_every)
+    )
+    return _Counts(core, "proportion" if normalize else "count", [s.name], False)
+
+
+def frame_value_counts(
+    df: DataFrame,
+    subset: Any,
+    normalize: bool,
+    sort: bool,
+    ascending: bool,
+    dropna: bool,
+) -> Series:
+    """``DataFrame.value_counts``: counts of each distinct row of
+    ``subset``, indexed by its values (a MultiIndex for a list of
+    columns, even of one)."""
+    normalize, sort, ascending, dropna = map(bool, (normalize, sort, ascending, dropna))
+    columns = list(df._core.columns())
+    if subset is None:
+        keys, as_list = columns, True
+    elif isinstance(subset, str):
+        keys, as_list = [subset], False
+    else:
+        keys, as_list = [str(k) for k in subset], True
+    missing = [k for k in keys if k not in columns]
+    if missing:
+        raise KeyError(missing[0] if len(missing) == 1 else missing)
+    core = _core.value_counts(df._core, keys, dropna, sort, ascending, normalize)
+    return _Counts(core, "proportion" if normalize else "count", keys, as_list and len(keys) == 1)
+
+
+def mode(s: Series, dropna: bool) -> Series:
+    """``Series.mode``: the most frequent values, sorted."""
+    column = s._core.columns()[0]
+    return Series(_core.mode(s._core, column, bool(dropna)), s.name)
+
+
+class _Counts(Series):
+    """``value_counts``: one partition indexed by the values counted
+    (``multi``: as a one-level MultiIndex, as pandas gives for a list of
+    one column)."""
+
+    def __init__(
+        self, core: _core.FrameCore, name: Any, index_names: list[Any], multi: bool
+    ) -> None:
+        super().__init__(core, name)
+        self._index_names = index_names
+        self._multi = multi
+
+    def _with_core(self, core: _core.FrameCore) -> Series:
+        return _Counts(core, self.name, self._index_names, self._multi)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        out = super()._finalize(frame)
+        if self._multi:
+            out.index = pd.MultiIndex.from_arrays([out.index], names=self._index_names)
+        else:
+            out.index.names = self._index_names
+        return out

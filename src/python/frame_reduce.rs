@@ -1,0 +1,95 @@
+//! Frame reductions beyond group-by, as functions over `FrameCore`s:
+//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`. Each builds an expression (checked now) in
+//! `src/frame/{reduce,counts}.rs`.
+
+use pyo3::prelude::*;
+
+use super::frame::FrameCore;
+use crate::frame::counts::Finish;
+use crate::frame::groupby::{AggOp, AggSpec};
+use crate::frame::reduce::{Missing, ReduceSpec};
+use crate::frame::{counts, reduce as freduce};
+
+fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
+    FrameCore { expr }
+}
+
+/// Whole-frame reductions: `aggs` holds `(column, op, output name, ddof,
+/// missing)`, `missing` one of `"skip"`, `"propagate"`, `"truthy"`,
+/// `"counted"`.
+#[pyfunction]
+#[pyo3(signature = (core, aggs, split_every=8))]
+pub fn reduce(
+    core: &FrameCore,
+    aggs: Vec<(String, String, String, u8, String)>,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    let specs = aggs
+        .into_iter()
+        .map(|(column, op, output, ddof, missing)| {
+            Ok(ReduceSpec {
+                agg: AggSpec {
+                    column,
+                    op: AggOp::from_name(&op)?,
+                    output,
+                    ddof,
+                    q: 0.5,
+                },
+                missing: Missing::from_name(&missing)?,
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(wrap(freduce::reduce(&core.expr, specs, split_every)?))
+}
+
+/// `value_counts` of the rows by `keys` (a series: its one column).
+#[pyfunction]
+#[pyo3(signature = (core, keys, dropna, sort, ascending, normalize, split_every=8))]
+pub fn value_counts(
+    core: &FrameCore,
+    keys: Vec<String>,
+    dropna: bool,
+    sort: bool,
+    ascending: bool,
+    normalize: bool,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    let finish = Finish::Counts {
+        sort,
+        ascending,
+        normalize,
+    };
+    Ok(wrap(counts::value_counts(
+        &core.expr,
+        &keys,
+        dropna,
+        finish,
+        split_every,
+    )?))
+}
+
+/// `mode(dropna)` of the one column `column`.
+#[pyfunction]
+#[pyo3(signature = (core, column, dropna, split_every=8))]
+pub fn mode(
+    core: &FrameCore,
+    column: String,
+    dropna: bool,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    Ok(wrap(counts::value_counts(
+        &core.expr,
+        &[column],
+        dropna,
+        Finish::Mode,
+        split_every,
+    )?))
+}
+
+/// Register the functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(reduce, m)?)?;
+    m.add_function(wrap_pyfunction!(value_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(mode, m)?)?;
+    Ok(())
+}
