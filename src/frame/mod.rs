@@ -16,14 +16,15 @@
 //!   group-wise `transform` and cumulative operations.
 //! - [`reduce`]: whole-frame reductions that see missing values
 //!   (`skipna=False`, `nunique(dropna=False)`); [`counts`]
-//!   (`value_counts`, `mode`)
-//!   is a tree reduction of the same shape.
+//!   (`value_counts`, `mode`) and [`argext`] (`idxmax`, `idxmin`)
+//!   are tree reductions of the same shape.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
 //!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
 //!   [`join`] (`merge`), [`concat`] (`concat`, `reset_index`,
 //!   `repartition`) and [`index`] (divisions, `loc`) build on it.
 
+pub mod argext;
 pub mod colexpr;
 pub mod concat;
 pub mod counts;

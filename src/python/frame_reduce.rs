@@ -1,6 +1,6 @@
 //! Frame reductions beyond group-by, as functions over `FrameCore`s:
-//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`. Each builds an expression (checked now) in
-//! `src/frame/{reduce,counts}.rs`.
+//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`, `idx_extreme`. Each builds an expression (checked now) in
+//! `src/frame/{reduce,counts,argext}.rs`.
 
 use pyo3::prelude::*;
 
@@ -8,7 +8,7 @@ use super::frame::FrameCore;
 use crate::frame::counts::Finish;
 use crate::frame::groupby::{AggOp, AggSpec};
 use crate::frame::reduce::{Missing, ReduceSpec};
-use crate::frame::{counts, reduce as freduce};
+use crate::frame::{argext, counts, reduce as freduce};
 
 fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
     FrameCore { expr }
@@ -86,10 +86,31 @@ pub fn mode(
     )?))
 }
 
+/// `idxmax(skipna)` (`largest`) or `idxmin` of `columns`: one row of
+/// index labels.
+#[pyfunction]
+#[pyo3(signature = (core, columns, largest, skipna, split_every=8))]
+pub fn idx_extreme(
+    core: &FrameCore,
+    columns: Vec<String>,
+    largest: bool,
+    skipna: bool,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    Ok(wrap(argext::arg_extreme(
+        &core.expr,
+        &columns,
+        largest,
+        skipna,
+        split_every,
+    )?))
+}
+
 /// Register the functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reduce, m)?)?;
     m.add_function(wrap_pyfunction!(value_counts, m)?)?;
     m.add_function(wrap_pyfunction!(mode, m)?)?;
+    m.add_function(wrap_pyfunction!(idx_extreme, m)?)?;
     Ok(())
 }

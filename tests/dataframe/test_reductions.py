@@ -1,7 +1,7 @@
 """Series and DataFrame reductions against pandas: ``sum mean count min max
 std var prod nunique any all median`` (with ``skipna=False`` /
 ``dropna=False`` too), ``value_counts`` (of series and of frames),
-``mode``; ``.str`` and ``.dt`` methods.
+``mode``, ``sem``, ``idxmax`` / ``idxmin``; ``.str`` and ``.dt`` methods.
 Reductions are chunk → combine → aggregate trees (fan-in 8), so data with
 more partitions than that exercises the combine step."""
 
@@ -505,3 +505,92 @@ def test_random_mode(data):
     for c in ["k", "f", "s"]:
         assert_eq(ddf[c].mode(), pdf[c].mode())
         assert_eq(ddf[c].mode(dropna=False), pdf[c].mode(dropna=False))
+
+
+# --- sem, idxmax / idxmin -----------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "n", "b"])
+def test_sem(holes, column):
+    ddf, pdf = holes
+    for ddof in (0, 1, 2):
+        for skipna in (True, False):
+            assert_eq(
+                ddf[column].sem(ddof=ddof, skipna=skipna), pdf[column].sem(ddof=ddof, skipna=skipna)
+            )
+
+
+def test_frame_sem(holes):
+    ddf, pdf = holes
+    cols = ["i", "f", "g", "n", "b"]
+    assert_eq(ddf[cols].sem(), pdf[cols].sem())
+    assert_eq(ddf[cols].sem(ddof=0, skipna=False), pdf[cols].sem(ddof=0, skipna=False))
+    assert_eq(ddf.sem(numeric_only=True), pdf.sem(numeric_only=True))
+
+
+def test_sem_of_text_raises(holes):
+    ddf, pdf = holes
+    with pytest.raises(TypeError) as expected:
+        pdf.s.sem()
+    with pytest.raises(TypeError, match=str(expected.value)):
+        ddf.s.sem()
+    with pytest.raises(TypeError) as expected:
+        pdf.sem()
+    with pytest.raises(TypeError, match=str(expected.value)):
+        ddf.sem()
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "b", "s", "t"])
+@pytest.mark.parametrize("op", ["idxmax", "idxmin"])
+def test_series_idx(holes, column, op):
+    ddf, pdf = holes
+    assert_eq(getattr(ddf[column], op)(), getattr(pdf[column], op)())
+    # A materialized (filtered) index and a named one.
+    assert_eq(getattr(ddf[ddf.i > 0][column], op)(), getattr(pdf[pdf.i > 0][column], op)())
+    named = pdf.set_index("s", drop=False) if column != "s" else pdf.set_index("t", drop=False)
+    dnamed = dd.from_pandas(named, npartitions=ddf.npartitions)
+    assert_eq(getattr(dnamed[column], op)(), getattr(named[column], op)())
+
+
+@pytest.mark.parametrize("op", ["idxmax", "idxmin"])
+def test_frame_idx(holes, op):
+    ddf, pdf = holes
+    cols = ["i", "f", "g", "b", "t"]
+    assert_eq(getattr(ddf[cols], op)(), getattr(pdf[cols], op)())
+    assert_eq(
+        getattr(ddf[["i", "b"]], op)(skipna=False), getattr(pdf[["i", "b"]], op)(skipna=False)
+    )
+    assert_eq(
+        getattr(ddf.drop(columns="n"), op)(numeric_only=True, skipna=True),
+        getattr(pdf.drop(columns="n"), op)(numeric_only=True),
+    )
+
+
+@pytest.mark.parametrize("op", ["idxmax", "idxmin"])
+def test_idx_errors(holes, op):
+    """pandas' errors: a missing value with ``skipna=False``, missing
+    values only, no values."""
+    ddf, pdf = holes
+    cases = [
+        (lambda d: getattr(d.f, op)(skipna=False)),
+        (lambda d: getattr(d.n, op)()),
+        (lambda d: getattr(d[d.i > 100].f, op)()),
+        (lambda d: getattr(d[["i", "f"]], op)(skipna=False)),
+    ]
+    for case in cases:
+        with pytest.raises(ValueError) as expected:
+            case(pdf)
+        with pytest.raises(ValueError, match=str(expected.value)):
+            case(ddf).compute()
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitioned_frames({"k": "int", "f": "float", "s": "str"}, min_rows=1))
+def test_random_idx(data):
+    """Ties go to the first occurrence, across partitions too."""
+    pdf, sizes = data
+    ddf = frame_from_partitions(pdf, sizes)
+    for c in ["k", "f", "s"]:
+        if pdf[c].notna().any():
+            assert_eq(ddf[c].idxmax(), pdf[c].idxmax())
+            assert_eq(ddf[c].idxmin(), pdf[c].idxmin())

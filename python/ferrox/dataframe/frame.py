@@ -416,6 +416,35 @@ class DataFrame(FrameShuffleMethods, _Frame):
         """Variance of each column."""
         return self._reduce("var", numeric_only, ddof=ddof, skipna=skipna, **kwargs)
 
+    def sem(self, ddof: int = 1, numeric_only: bool = False, skipna: bool = True) -> Series:
+        """Standard error of the mean of each column, ``std(ddof) /
+        sqrt(count)``.
+
+        Parameters
+        ----------
+        ddof : int, default 1
+            Delta degrees of freedom of the standard deviation.
+        numeric_only : bool, default False
+            Only the numeric and boolean columns.
+        skipna : bool, default True
+            Skip missing values.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}), npartitions=2)
+        >>> df.sem().compute()
+        x    0.645497
+        dtype: float64
+        """
+        from ferrox.dataframe.reductions import frame_sem
+
+        return frame_sem(self, ddof, skipna, numeric_only)
+
     def any(self, skipna: bool = True, **kwargs: Any) -> Series:
         """Whether any value of each column is true (``skipna=False``: a
         missing value counts as true)."""
@@ -438,6 +467,51 @@ class DataFrame(FrameShuffleMethods, _Frame):
         dtype: int64
         """
         return self._reduce("nunique", axis=axis, skipna=bool(dropna))
+
+    def idxmax(
+        self, axis: int | str = 0, skipna: bool = True, numeric_only: bool = False
+    ) -> Series:
+        """The index label of the first largest value of each column.
+
+        Parameters
+        ----------
+        axis : 0 or "index"
+            Only columns are reduced.
+        skipna : bool, default True
+            Skip missing values; with ``False`` a missing value raises
+            ``ValueError``, as in pandas.
+        numeric_only : bool, default False
+            Only the numeric and boolean columns.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1, 5, 2], "y": [7, 0, 7]}), npartitions=2)
+        >>> df.idxmax().compute()
+        x    1
+        y    0
+        dtype: int64
+        """
+        from ferrox.dataframe.reductions import frame_idx
+
+        if axis not in (0, "index"):
+            raise NotImplementedError("idxmax(axis=1) is not supported yet")
+        return frame_idx(self, True, skipna, numeric_only)
+
+    def idxmin(
+        self, axis: int | str = 0, skipna: bool = True, numeric_only: bool = False
+    ) -> Series:
+        """The index label of the first smallest value of each column; see
+        :meth:`idxmax`."""
+        from ferrox.dataframe.reductions import frame_idx
+
+        if axis not in (0, "index"):
+            raise NotImplementedError("idxmin(axis=1) is not supported yet")
+        return frame_idx(self, False, skipna, numeric_only)
 
     def value_counts(
         self,

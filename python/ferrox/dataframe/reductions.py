@@ -1,7 +1,8 @@
 """Reductions beyond the plain group-by kernels, behind the Series and
 DataFrame methods of the same names: ``skipna=False`` / ``dropna=False``
 (``src/frame/reduce.rs``), ``value_counts`` and ``mode``
-(``src/frame/counts.rs``).
+(``src/frame/counts.rs``), ``idxmax`` / ``idxmin``
+(``src/frame/argext.rs``), ``sem``.
 
 Each builds one native tree reduction; Python only checks arguments and
 shapes the one-partition result into pandas' Series or scalar.
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ferrox import _core
+from ferrox.dataframe._collection import Scalar
 from ferrox.dataframe.series import Series
 
 if TYPE_CHECKING:
@@ -129,3 +131,71 @@ class _Counts(Series):
         else:
             out.index.names = self._index_names
         return out
+
+
+# --- idxmax / idxmin ----------------------------------------------------------
+
+
+def series_idx(s: Series, largest: bool, skipna: bool) -> Scalar:
+    """``Series.idxmax`` / ``idxmin``: the index label of the first
+    largest / smallest value."""
+    if s._core.nindex > 1:
+        raise NotImplementedError("idxmax / idxmin of a series with a MultiIndex")
+    column = s._core.columns()[0]
+    core = _core.idx_extreme(s._core, [column], largest, bool(skipna))
+    # pandas' label of a default (Range) index is a Python int.
+    return Scalar(core, int if s._core.nindex == 0 else None)
+
+
+def frame_idx(df: DataFrame, largest: bool, skipna: bool, numeric_only: bool) -> Series:
+    """``DataFrame.idxmax`` / ``idxmin`` of each column."""
+    from ferrox.dataframe.frame import _Reduced
+
+    cols = numeric_columns(df) if numeric_only else list(df._core.columns())
+    return _Reduced(_core.idx_extreme(df._core.project(cols), cols, largest, bool(skipna)))
+
+
+def numeric_columns(df: DataFrame) -> list[str]:
+    """The columns pandas' ``numeric_only=True`` keeps."""
+    return [c for c in df._core.columns() if df[c].dtype.kind in "biufc"]
+
+
+# --- sem ----------------------------------------------------------------------
+
+
+def _check_sem(dtypes: list[Any]) -> None:
+    for d in dtypes:
+        if not (hasattr(d, "kind") and d.kind in "biuf"):
+            name = "string" if isinstance(d, pd.StringDtype) else str(d)
+            raise TypeError(f"Cannot perform reduction 'sem' with {name} dtype")
+
+
+def _sem_core(core: _core.FrameCore, columns: list[str], ddof: int, skipna: bool) -> Any:
+    """One row: ``std / sqrt(count)`` of each column."""
+    from ferrox.dataframe.frame import DataFrame
+
+    aggs = []
+    for c in columns:
+        aggs.append((c, "std", f"{c}__std", ddof, "skip" if skipna else "propagate"))
+        aggs.append((c, "count", f"{c}__n", 1, "skip"))
+    parts = DataFrame(_core.reduce(core.project(columns), aggs))
+    sem = {c: parts[f"{c}__std"] / parts[f"{c}__n"].astype("float64") ** 0.5 for c in columns}
+    return parts._from_series(sem)._core
+
+
+def series_sem(s: Series, ddof: int, skipna: bool) -> Scalar:
+    """``Series.sem``: the standard error of the mean."""
+    skipna = check_skipna(skipna)
+    _check_sem([s.dtype])
+    column = s._core.columns()[0]
+    return Scalar(_sem_core(s._core, [column], ddof, skipna))
+
+
+def frame_sem(df: DataFrame, ddof: int, skipna: bool, numeric_only: bool) -> Series:
+    """``DataFrame.sem`` of each column."""
+    from ferrox.dataframe.frame import _Reduced
+
+    skipna = check_skipna(skipna)
+    cols = numeric_columns(df) if numeric_only else list(df._core.columns())
+    _check_sem([df[c].dtype for c in cols])
+    return _Reduced(_sem_core(df._core, cols, ddof, skipna))

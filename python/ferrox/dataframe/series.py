@@ -392,6 +392,32 @@ class Series(SeriesShuffleMethods, _Frame):
         """Variance (``ddof`` delta degrees of freedom)."""
         return self._reduce("var", ddof=ddof, skipna=skipna, **kwargs)
 
+    def sem(self, ddof: int = 1, skipna: bool = True) -> Scalar:
+        """Standard error of the mean: ``std(ddof) / sqrt(count)``.
+
+        Parameters
+        ----------
+        ddof : int, default 1
+            Delta degrees of freedom of the standard deviation.
+        skipna : bool, default True
+            Skip missing values; with ``False`` a missing value makes the
+            result missing.
+
+        Returns
+        -------
+        Scalar
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([1.0, 2.0, 3.0, 4.0]), npartitions=2)
+        >>> s.sem().compute()
+        np.float64(0.6454972243679028)
+        """
+        from ferrox.dataframe.reductions import series_sem
+
+        return series_sem(self, ddof, skipna)
+
     def any(self, skipna: bool = True, **kwargs: Any) -> Scalar:
         """Whether any value is true (with ``skipna=False`` a missing value
         counts as true, as in pandas)."""
@@ -413,6 +439,36 @@ class Series(SeriesShuffleMethods, _Frame):
         (2, 3)
         """
         return self._reduce("nunique", skipna=bool(dropna))
+
+    def idxmax(self, skipna: bool = True) -> Scalar:
+        """The index label of the first largest value.
+
+        Parameters
+        ----------
+        skipna : bool, default True
+            Skip missing values; with ``False`` a missing value raises
+            ``ValueError``, as in pandas.
+
+        Returns
+        -------
+        Scalar
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([3, 9, 1, 9], index=list("abcd")), npartitions=2)
+        >>> s.idxmax().compute()
+        'b'
+        """
+        from ferrox.dataframe.reductions import series_idx
+
+        return series_idx(self, True, skipna)
+
+    def idxmin(self, skipna: bool = True) -> Scalar:
+        """The index label of the first smallest value; see :meth:`idxmax`."""
+        from ferrox.dataframe.reductions import series_idx
+
+        return series_idx(self, False, skipna)
 
     def mode(self, dropna: bool = True) -> Series:
         """The most frequent values, sorted, with a default index.
