@@ -17,7 +17,8 @@
 //! - [`reduce`]: whole-frame reductions that see missing values
 //!   (`skipna=False`, `nunique(dropna=False)`); [`counts`]
 //!   (`value_counts`, `mode`) and [`argext`] (`idxmax`, `idxmin`)
-//!   are tree reductions of the same shape.
+//!   are tree reductions of the same shape; [`tail`] reads the last
+//!   partitions only.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
 //!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
@@ -44,6 +45,7 @@ pub mod shuffle;
 pub mod sort;
 pub mod source;
 pub mod strings;
+pub mod tail;
 pub mod temporal;
 
 use polars_core::error::PolarsError;

@@ -1,6 +1,6 @@
 //! Frame reductions beyond group-by, as functions over `FrameCore`s:
-//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`, `idx_extreme`. Each builds an expression (checked now) in
-//! `src/frame/{reduce,counts,argext}.rs`.
+//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`, `idx_extreme`, `tail`. Each builds an expression (checked now) in
+//! `src/frame/{reduce,counts,argext,tail}.rs`.
 
 use pyo3::prelude::*;
 
@@ -8,7 +8,7 @@ use super::frame::FrameCore;
 use crate::frame::counts::Finish;
 use crate::frame::groupby::{AggOp, AggSpec};
 use crate::frame::reduce::{Missing, ReduceSpec};
-use crate::frame::{argext, counts, reduce as freduce};
+use crate::frame::{argext, counts, reduce as freduce, tail as ftail};
 
 fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
     FrameCore { expr }
@@ -106,11 +106,19 @@ pub fn idx_extreme(
     )?))
 }
 
+/// `tail(n)` of the last `npartitions` partitions.
+#[pyfunction]
+#[pyo3(signature = (core, n, npartitions=1))]
+pub fn tail(core: &FrameCore, n: usize, npartitions: usize) -> PyResult<FrameCore> {
+    Ok(wrap(ftail::tail(&core.expr, n, npartitions)?))
+}
+
 /// Register the functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reduce, m)?)?;
     m.add_function(wrap_pyfunction!(value_counts, m)?)?;
     m.add_function(wrap_pyfunction!(mode, m)?)?;
     m.add_function(wrap_pyfunction!(idx_extreme, m)?)?;
+    m.add_function(wrap_pyfunction!(tail, m)?)?;
     Ok(())
 }

@@ -184,6 +184,49 @@ class _Frame:
             )
         return result
 
+    def tail(self, n: int = 5, compute: bool = True) -> Any:
+        """The last ``n`` rows, as Dask's ``tail``: read from the last
+        partition only.
+
+        When the last partition has fewer than ``n`` rows, the last 2, 4, …
+        partitions are read instead, until there are ``n`` rows (or none
+        are left), so the result is pandas' ``tail(n)``. Earlier partitions
+        are not computed; a default index needs their lengths, which
+        in-memory and Parquet sources know and CSV files count without
+        parsing values. With ``compute=False``, the lazy last rows of the
+        last partition.
+
+        Parameters
+        ----------
+        n : int, default 5
+            Number of rows.
+        compute : bool, default True
+            Compute the result.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": range(10)}), npartitions=3)
+        >>> df.tail(2)
+           x
+        8  8
+        9  9
+        """
+        if not isinstance(n, int | np.integer) or isinstance(n, bool):
+            raise TypeError(f"`n` must be an integer, got {type(n).__name__}")
+        if n < 0:
+            raise NotImplementedError("tail(n) with a negative `n` is not supported")
+        n, k = int(n), 1
+        out = self._with_core(_core.tail(self._core, n, k))
+        if not compute:
+            return out
+        result = out.compute()
+        # Each retry doubles the partitions read: at most log2(npartitions).
+        while len(result) < n and k < self.npartitions:
+            k = min(2 * k, self.npartitions)
+            result = self._with_core(_core.tail(self._core, n, k)).compute()
+        return result
+
 
 class Scalar(_Frame):
     """A lazy scalar: the result of a reduction (``df.x.sum()``).
