@@ -16,7 +16,7 @@
 //!   group-wise `transform` and cumulative operations.
 //! - [`reduce`]: whole-frame reductions that see missing values
 //!   (`skipna=False`, `nunique(dropna=False)`); [`counts`]
-//!   (`value_counts`, `mode`) and [`argext`] (`idxmax`, `idxmin`)
+//!   (`value_counts`, `mode`), [`argext`] (`idxmax`, `idxmin`) and [`memory`] (`memory_usage`)
 //!   are tree reductions of the same shape; [`tail`] reads the last
 //!   partitions only.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
@@ -39,6 +39,7 @@ pub mod io;
 pub mod join;
 pub mod kernels;
 pub mod lower;
+pub mod memory;
 pub mod reduce;
 pub mod scan;
 pub mod shuffle;

@@ -1,14 +1,15 @@
 //! Frame reductions beyond group-by, as functions over `FrameCore`s:
-//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`, `idx_extreme`, `tail`. Each builds an expression (checked now) in
-//! `src/frame/{reduce,counts,argext,tail}.rs`.
+//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`, `idx_extreme`, `memory_usage`, `tail`. Each builds an expression (checked now) in
+//! `src/frame/{reduce,counts,argext,memory,tail}.rs`.
 
 use pyo3::prelude::*;
 
 use super::frame::FrameCore;
 use crate::frame::counts::Finish;
 use crate::frame::groupby::{AggOp, AggSpec};
+use crate::frame::memory::ObjectSizes;
 use crate::frame::reduce::{Missing, ReduceSpec};
-use crate::frame::{argext, counts, reduce as freduce, tail as ftail};
+use crate::frame::{argext, counts, memory, reduce as freduce, tail as ftail};
 
 fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
     FrameCore { expr }
@@ -106,6 +107,20 @@ pub fn idx_extreme(
     )?))
 }
 
+/// `memory_usage`: one row, `rows` then the bytes of every column (index
+/// columns first); `object_sizes` (`sys.getsizeof` of `True`, `False`,
+/// NaN) for `deep=True`.
+#[pyfunction]
+#[pyo3(signature = (core, object_sizes=None, split_every=8))]
+pub fn memory_usage(
+    core: &FrameCore,
+    object_sizes: Option<(i64, i64, i64)>,
+    split_every: usize,
+) -> PyResult<FrameCore> {
+    let deep = object_sizes.map(|(true_, false_, nan)| ObjectSizes { true_, false_, nan });
+    Ok(wrap(memory::memory_usage(&core.expr, deep, split_every)?))
+}
+
 /// `tail(n)` of the last `npartitions` partitions.
 #[pyfunction]
 #[pyo3(signature = (core, n, npartitions=1))]
@@ -119,6 +134,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(value_counts, m)?)?;
     m.add_function(wrap_pyfunction!(mode, m)?)?;
     m.add_function(wrap_pyfunction!(idx_extreme, m)?)?;
+    m.add_function(wrap_pyfunction!(memory_usage, m)?)?;
     m.add_function(wrap_pyfunction!(tail, m)?)?;
     Ok(())
 }

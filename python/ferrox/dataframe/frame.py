@@ -557,6 +557,34 @@ class DataFrame(FrameShuffleMethods, _Frame):
 
         return frame_value_counts(self, subset, normalize, sort, ascending, dropna)
 
+    def memory_usage(self, index: bool = True, deep: bool = False) -> Series:
+        """Bytes pandas reports for each column of the computed frame
+        (first the index's, with ``index=True``).
+
+        Parameters
+        ----------
+        index : bool, default True
+            Include the index (a default index is a ``RangeIndex`` in
+            pandas: a few bytes, whatever the length).
+        deep : bool, default False
+            Count the Python objects of ``object`` columns too.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0, 3.0]}), npartitions=2)
+        >>> df.memory_usage(index=False).compute()
+        x    24
+        dtype: int64
+        """
+        from ferrox.dataframe.reductions import frame_memory_usage
+
+        return frame_memory_usage(self, index, deep)
+
     # --- cumulative ----------------------------------------------------------
 
     def cumsum(self, skipna: bool = True) -> DataFrame:

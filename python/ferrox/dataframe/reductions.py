@@ -2,7 +2,8 @@
 DataFrame methods of the same names: ``skipna=False`` / ``dropna=False``
 (``src/frame/reduce.rs``), ``value_counts`` and ``mode``
 (``src/frame/counts.rs``), ``idxmax`` / ``idxmin``
-(``src/frame/argext.rs``), ``sem``.
+(``src/frame/argext.rs``), ``memory_usage`` (``src/frame/memory.rs``),
+``sem``.
 
 Each builds one native tree reduction; Python only checks arguments and
 shapes the one-partition result into pandas' Series or scalar.
@@ -10,6 +11,7 @@ shapes the one-partition result into pandas' Series or scalar.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -199,3 +201,62 @@ def frame_sem(df: DataFrame, ddof: int, skipna: bool, numeric_only: bool) -> Ser
     cols = numeric_columns(df) if numeric_only else list(df._core.columns())
     _check_sem([df[c].dtype for c in cols])
     return _Reduced(_sem_core(df._core, cols, ddof, skipna))
+
+
+# --- memory_usage -------------------------------------------------------------
+
+
+def _memory_core(obj: Any, deep: bool) -> Any:
+    sizes = (sys.getsizeof(True), sys.getsizeof(False), sys.getsizeof(np.nan)) if deep else None
+    return _core.memory_usage(obj._core, sizes)
+
+
+def _index_bytes(row: np.ndarray, nindex: int) -> int:
+    """pandas' memory usage of the computed frame's index: a ``RangeIndex``
+    for a default index (its size depends only on the row count) and for
+    an integer index that is an arithmetic progression (which pandas'
+    ``set_index`` turns into one), else the index column's bytes."""
+    start, stop, step = (int(v) for v in row[-3:])
+    if nindex == 0:
+        return int(pd.RangeIndex(int(row[0])).memory_usage())
+    if step:
+        return int(pd.RangeIndex(start, stop, step).memory_usage())
+    return int(row[1])
+
+
+def frame_memory_usage(df: DataFrame, index: bool, deep: bool) -> Series:
+    """``DataFrame.memory_usage``: bytes of each column (and the index)."""
+    from ferrox.dataframe.stats import _one_row
+
+    nindex = df._core.nindex
+    if index and nindex > 1:
+        raise NotImplementedError("memory_usage(index=True) of a frame with a MultiIndex")
+    columns = list(df._core.columns())
+    labels = ["Index", *columns] if index else columns
+
+    def shape(row: pd.Series) -> pd.Series:
+        values = row.to_numpy(dtype=np.int64)
+        data = [int(v) for v in values[1 + nindex : 1 + nindex + len(columns)]]
+        if index:
+            data = [_index_bytes(values, nindex), *data]
+        return pd.Series(data, index=pd.Index(labels), dtype=np.int64)
+
+    meta = pd.Series([], dtype=np.int64)
+    return _one_row(_memory_core(df, deep), shape, meta)  # type: ignore[no-any-return]
+
+
+def series_memory_usage(s: Series, index: bool, deep: bool) -> Scalar:
+    """``Series.memory_usage``: bytes of the values (and the index)."""
+    nindex = s._core.nindex
+    if index and nindex > 1:
+        raise NotImplementedError("memory_usage(index=True) of a series with a MultiIndex")
+
+    class _Bytes(Scalar):
+        def _finalize(self, frame: pd.DataFrame) -> Any:
+            values = frame.iloc[0].to_numpy(dtype=np.int64)
+            total = int(values[1 + nindex])
+            if index:
+                total += _index_bytes(values, nindex)
+            return total
+
+    return _Bytes(_memory_core(s, deep))

@@ -495,6 +495,33 @@ class Series(SeriesShuffleMethods, _Frame):
 
         return mode(self, dropna)
 
+    def memory_usage(self, index: bool = True, deep: bool = False) -> Scalar:
+        """Bytes pandas reports for the computed series (values, and the
+        index with ``index=True``).
+
+        Parameters
+        ----------
+        index : bool, default True
+            Include the index.
+        deep : bool, default False
+            Count the Python objects of ``object`` columns too.
+
+        Returns
+        -------
+        Scalar
+            A Python ``int`` when computed.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([1.0, 2.0, 3.0]), npartitions=2)
+        >>> s.memory_usage(index=False).compute()
+        24
+        """
+        from ferrox.dataframe.reductions import series_memory_usage
+
+        return series_memory_usage(self, index, deep)
+
     def median(self, skipna: bool = True) -> Scalar:
         """Median (exact: the values are gathered)."""
         return self._reduce("median", skipna=skipna)
