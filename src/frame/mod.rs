@@ -16,7 +16,8 @@
 //!   group-wise `transform` and cumulative operations.
 //! - [`reduce`]: whole-frame reductions that see missing values
 //!   (`skipna=False`, `nunique(dropna=False)`); [`counts`]
-//!   (`value_counts`, `mode`), [`argext`] (`idxmax`, `idxmin`) and [`memory`] (`memory_usage`)
+//!   (`value_counts`, `mode`), [`argext`] (`idxmax`, `idxmin`),
+//!   [`memory`] (`memory_usage`) and [`category`] (`astype("category")`)
 //!   are tree reductions of the same shape; [`tail`] reads the last
 //!   partitions only.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
@@ -26,6 +27,7 @@
 //!   `repartition`) and [`index`] (divisions, `loc`) build on it.
 
 pub mod argext;
+pub mod category;
 pub mod colexpr;
 pub mod concat;
 pub mod counts;

@@ -1,6 +1,8 @@
 //! Frame reductions beyond group-by, as functions over `FrameCore`s:
-//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`, `idx_extreme`, `memory_usage`, `tail`. Each builds an expression (checked now) in
-//! `src/frame/{reduce,counts,argext,memory,tail}.rs`.
+//! `ferrox._core.reduce` (missing-value rules), `value_counts`, `mode`,
+//! `idx_extreme`, `memory_usage`, `astype_category`, `tail`. Each builds
+//! an expression (checked now) in `src/frame/{reduce,counts,argext,memory,
+//! category,tail}.rs`.
 
 use pyo3::prelude::*;
 
@@ -9,7 +11,7 @@ use crate::frame::counts::Finish;
 use crate::frame::groupby::{AggOp, AggSpec};
 use crate::frame::memory::ObjectSizes;
 use crate::frame::reduce::{Missing, ReduceSpec};
-use crate::frame::{argext, counts, memory, reduce as freduce, tail as ftail};
+use crate::frame::{argext, category, counts, memory, reduce as freduce, tail as ftail};
 
 fn wrap(expr: std::sync::Arc<crate::frame::expr::FrameExpr>) -> FrameCore {
     FrameCore { expr }
@@ -121,6 +123,17 @@ pub fn memory_usage(
     Ok(wrap(memory::memory_usage(&core.expr, deep, split_every)?))
 }
 
+/// `astype("category")` of the text column `column`.
+#[pyfunction]
+#[pyo3(signature = (core, column, split_every=8))]
+pub fn astype_category(core: &FrameCore, column: &str, split_every: usize) -> PyResult<FrameCore> {
+    Ok(wrap(category::astype_category(
+        &core.expr,
+        column,
+        split_every,
+    )?))
+}
+
 /// `tail(n)` of the last `npartitions` partitions.
 #[pyfunction]
 #[pyo3(signature = (core, n, npartitions=1))]
@@ -135,6 +148,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mode, m)?)?;
     m.add_function(wrap_pyfunction!(idx_extreme, m)?)?;
     m.add_function(wrap_pyfunction!(memory_usage, m)?)?;
+    m.add_function(wrap_pyfunction!(astype_category, m)?)?;
     m.add_function(wrap_pyfunction!(tail, m)?)?;
     Ok(())
 }

@@ -34,6 +34,10 @@ def pandas_dtype(name: str) -> Any:
 
 def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> pd.DataFrame:
     """Partitions (pyarrow tables, index columns first) as one pandas frame."""
+    if tables and not tables[0].num_columns:
+        # No columns (``df[[]]``): only the number of rows.
+        rows = pd.RangeIndex(sum(t.num_rows for t in tables))
+        return pd.DataFrame(index=rows, columns=pd.Index([], dtype="str"))
     tables = [t for t in tables if t.num_rows] or tables[:1]
     # Partitions may disagree on a dtype (int64 here, float64 where a
     # partition had missing values): promote like pandas' concat.
@@ -46,6 +50,13 @@ def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> 
             # Lists (``str.split``) become Python lists, as in pandas.
             values = table.column(i).to_pylist()
             frame[field.name] = pd.Series(values, dtype=object, index=frame.index)
+        elif (
+            pa.types.is_dictionary(field.type) and frame[field.name].cat.categories.dtype == object
+        ):
+            # Without values, a text categorical's categories come back as
+            # ``object``; pandas' are text.
+            col = frame[field.name]
+            frame[field.name] = col.cat.set_categories(col.cat.categories.astype("str"))
         elif pa.types.is_boolean(field.type) and table.column(i).null_count:
             # Missing booleans are NaN in pandas' object columns, not None.
             col = frame[field.name]

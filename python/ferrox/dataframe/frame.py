@@ -19,7 +19,7 @@ import pandas as pd
 
 from ferrox import _core
 from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
-from ferrox.dataframe.series import Series, _dtype_name, operand
+from ferrox.dataframe.series import Series, _dtype_name, _is_category, operand
 from ferrox.dataframe.shuffle_methods import FrameShuffleMethods
 
 if TYPE_CHECKING:
@@ -203,17 +203,41 @@ class DataFrame(FrameShuffleMethods, _Frame):
         return DataFrame(self._core.rename(pairs))
 
     def astype(self, dtype: Any) -> DataFrame:
-        """Columns cast to ``dtype`` (one dtype, or a dict by column)."""
+        """Columns cast to ``dtype`` (one dtype, or a dict by column);
+        ``"category"`` infers the categories from the whole column (text
+        columns only).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"k": ["b", "a"], "v": [1, 2]}), npartitions=2)
+        >>> df.astype({"k": "category"}).dtypes["k"]
+        CategoricalDtype(categories=None, ordered=False, categories_dtype=None)
+        """
+        columns = self._core.columns()
         if isinstance(dtype, dict):
             for c in dtype:
-                if c not in self._core.columns():
+                if c not in columns:
                     raise KeyError(
                         "Only a column name can be used for the key in a dtype mappings argument. "
                         f"'{c}' not found in columns."
                     )
-            return self._map_columns(lambda s: s.astype(dtype[s.name]) if s.name in dtype else s)
-        _dtype_name(dtype)
-        return self._map_columns(lambda s: s.astype(dtype))
+            mapping = dtype
+        else:
+            mapping = dict.fromkeys(columns, dtype)
+        categories = [c for c, d in mapping.items() if _is_category(d)]
+        for d in mapping.values():
+            if not _is_category(d):
+                _dtype_name(d)
+        out = self._map_columns(
+            lambda s: (
+                s.astype(mapping[s.name]) if s.name in mapping and s.name not in categories else s
+            )
+        )
+        core = out._core
+        for c in categories:
+            core = _core.astype_category(core, c)
+        return DataFrame(core)
 
     def fillna(self, value: Any = None) -> DataFrame:
         """Missing values replaced by ``value`` (a scalar, or a dict by column)."""
@@ -584,6 +608,21 @@ class DataFrame(FrameShuffleMethods, _Frame):
         from ferrox.dataframe.reductions import frame_memory_usage
 
         return frame_memory_usage(self, index, deep)
+
+    def select_dtypes(self, include: Any = None, exclude: Any = None) -> DataFrame:
+        """The columns whose dtypes are in ``include`` and not in
+        ``exclude`` (pandas' rules: ``"number"``, ``"str"``, NumPy types, …).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.5], "k": ["a"], "n": [1]}), npartitions=1)
+        >>> df.select_dtypes(include="number").columns.tolist()
+        ['x', 'n']
+        """
+        from ferrox.dataframe.reductions import select_dtypes
+
+        return select_dtypes(self, include, exclude)
 
     # --- cumulative ----------------------------------------------------------
 

@@ -1,9 +1,8 @@
 """Reductions beyond the plain group-by kernels, behind the Series and
 DataFrame methods of the same names: ``skipna=False`` / ``dropna=False``
 (``src/frame/reduce.rs``), ``value_counts`` and ``mode``
-(``src/frame/counts.rs``), ``idxmax`` / ``idxmin``
-(``src/frame/argext.rs``), ``memory_usage`` (``src/frame/memory.rs``),
-``sem``.
+(``src/frame/counts.rs``), ``idxmax`` / ``idxmin`` (``src/frame/argext.rs``),
+``memory_usage`` (``src/frame/memory.rs``), ``sem``, ``select_dtypes``.
 
 Each builds one native tree reduction; Python only checks arguments and
 shapes the one-partition result into pandas' Series or scalar.
@@ -201,6 +200,20 @@ def frame_sem(df: DataFrame, ddof: int, skipna: bool, numeric_only: bool) -> Ser
     cols = numeric_columns(df) if numeric_only else list(df._core.columns())
     _check_sem([df[c].dtype for c in cols])
     return _Reduced(_sem_core(df._core, cols, ddof, skipna))
+
+
+# --- select_dtypes ------------------------------------------------------------
+
+
+def select_dtypes(df: DataFrame, include: Any, exclude: Any) -> DataFrame:
+    """``DataFrame.select_dtypes``: pandas' own rules, applied to an empty
+    frame of the same dtypes."""
+    from ferrox.dataframe.frame import DataFrame
+
+    dtypes = df.dtypes
+    meta = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in dtypes.items()})
+    kept = meta.select_dtypes(include=include, exclude=exclude).columns
+    return DataFrame(df._core.project([str(c) for c in kept]))
 
 
 # --- memory_usage -------------------------------------------------------------

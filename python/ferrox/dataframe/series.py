@@ -326,7 +326,20 @@ class Series(SeriesShuffleMethods, _Frame):
         return self._with_core(self._core.round(int(decimals)))
 
     def astype(self, dtype: Any) -> Series:
-        """Values cast to ``dtype``."""
+        """Values cast to ``dtype``; ``"category"`` makes a categorical whose
+        categories are the sorted distinct values of the whole column, as
+        pandas infers them (text columns only).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series(["b", "a", "b"], dtype="str"), npartitions=2)
+        >>> s.astype("category").compute().cat.categories.tolist()
+        ['a', 'b']
+        """
+        if _is_category(dtype):
+            column = self._core.columns()[0]
+            return self._with_core(_core.astype_category(self._core, column))
         return self._with_core(self._core.astype(_dtype_name(dtype)))
 
     def where(self, cond: Series, other: Any = np.nan) -> Series:
@@ -689,6 +702,18 @@ class _ObjectSeries(Series):
 
     def _finalize(self, frame: pd.DataFrame) -> pd.Series:
         return super()._finalize(frame).astype(object)
+
+
+def _is_category(dtype: Any) -> bool:
+    """Whether ``dtype`` asks for a categorical (with categories inferred)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        if dtype.categories is not None or dtype.ordered:
+            raise NotImplementedError(
+                "astype(CategoricalDtype(categories=..., ordered=...)) is not supported yet; "
+                "use astype('category')"
+            )
+        return True
+    return isinstance(dtype, str) and dtype == "category"
 
 
 def _dtype_name(dtype: Any) -> str:
