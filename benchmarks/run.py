@@ -61,10 +61,7 @@ WORKLOADS: dict[str, Workload] = {
     "array_ops_strided": Workload("array_ops", ("ferrox", "dask", "numpy"), "strided"),
     "array_matmul": Workload("array_matmul", ("ferrox", "dask", "numpy")),
     "df_seed": Workload("df_seed", ("ferrox", "dask", "pandas", "polars")),
-    **{
-        f"tpch_q{q}": Workload("tpch", ("ferrox", "dask", "pandas"), f"q{q}")
-        for q in range(1, 8)
-    },
+    **{f"tpch_q{q}": Workload("tpch", ("ferrox", "dask", "pandas"), f"q{q}") for q in range(1, 8)},
 }
 
 #: Keys of a script's report that are not extra metrics.
