@@ -54,6 +54,9 @@ pub fn to_arrow(df: &DataFrame) -> FxResult<(RecordBatch, SchemaRef)> {
         let series = col.as_materialized_series().rechunk();
         let field = series.field().to_arrow(compat);
         let (array, field) = export_column(series.to_arrow(0, compat), &field)?;
+        // polars' enums are ordered; a pandas categorical made by
+        // `astype("category")` is not.
+        let field = field.with_dict_is_ordered(false);
         arrays.push(array);
         fields.push(field);
     }

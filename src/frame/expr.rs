@@ -160,6 +160,11 @@ pub trait FrameOp: Send + Sync {
     ) -> Option<Arc<crate::graph::Node>> {
         None
     }
+    /// Whether the result is one row of whole-frame reductions (usable as
+    /// a scalar operand, like a group-by without keys).
+    fn one_row(&self) -> bool {
+        false
+    }
     /// A one-line description for `explain()`.
     fn describe(&self) -> String {
         self.label().to_string()

@@ -37,6 +37,9 @@ pub fn conform(df: &DataFrame, schema: &Schema, columns: &[PlSmallStr]) -> FxRes
                 ))
             })?;
             match schema.get(c) {
+                // A declared `Enum` stands for any categorical (its
+                // categories are known only when computed).
+                Some(DataType::Enum(..)) if col.dtype().is_enum() => Ok(col.clone()),
                 Some(d) if d != col.dtype() && !d.is_null() => Ok(col.cast(d)?),
                 _ => Ok(col.clone()),
             }

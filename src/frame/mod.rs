@@ -15,14 +15,23 @@
 //! - [`scan`]: cumulative reductions across partitions; [`neighbour`]:
 //!   `shift` / `diff` / `ffill` / `bfill`, grouped or not; [`group_ops`]:
 //!   group-wise `transform` and cumulative operations.
+//! - [`reduce`]: whole-frame reductions that see missing values
+//!   (`skipna=False`, `nunique(dropna=False)`); [`counts`]
+//!   (`value_counts`, `mode`), [`argext`] (`idxmax`, `idxmin`),
+//!   [`memory`] (`memory_usage`) and [`category`] (`astype("category")`)
+//!   are tree reductions of the same shape; [`tail`] reads the last
+//!   partitions only.
 //! - [`export`]: partitions to and from Arrow, for pyarrow and pandas.
 //! - [`shuffle`]: moving rows between partitions (split / gather);
 //!   [`sort`] (global sorts, top-n), [`distinct`] (`drop_duplicates`),
 //!   [`join`] (`merge`), [`concat`] (`concat`, `reset_index`,
 //!   `repartition`) and [`index`] (divisions, `loc`) build on it.
 
+pub mod argext;
+pub mod category;
 pub mod colexpr;
 pub mod concat;
+pub mod counts;
 pub mod distinct;
 pub mod export;
 pub mod expr;
@@ -33,12 +42,15 @@ pub mod io;
 pub mod join;
 pub mod kernels;
 pub mod lower;
+pub mod memory;
 pub mod neighbour;
+pub mod reduce;
 pub mod scan;
 pub mod shuffle;
 pub mod sort;
 pub mod source;
 pub mod strings;
+pub mod tail;
 pub mod temporal;
 
 use polars_core::error::PolarsError;

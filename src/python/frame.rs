@@ -215,6 +215,7 @@ fn is_scalar_frame(e: &FrameExpr) -> bool {
     use crate::frame::expr::Kind;
     match &e.kind {
         Kind::GroupBy { keys, .. } => keys.is_empty(),
+        Kind::Op(op) => op.one_row(),
         Kind::Select { input, .. } => is_scalar_frame(input),
         _ => false,
     }

@@ -7,7 +7,8 @@
 //! - [`gil`]: running a graph with the GIL released.
 //! - [`array`], [`frame`]: the handles behind `ferrox.array` and
 //!   `ferrox.dataframe`; [`frame_io`] DataFrame IO and partitions made by
-//!   Python calls.
+//!   Python calls; [`frame_ops`] multi-partition operations;
+//!   [`frame_reduce`] reductions beyond group-by.
 
 pub mod array;
 pub mod convert;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod frame;
 pub mod frame_io;
 pub mod frame_ops;
+pub mod frame_reduce;
 pub mod gil;
 pub mod native;
 pub mod task;
@@ -33,6 +35,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(native::get, m)?)?;
     m.add_function(wrap_pyfunction!(native::native_op, m)?)?;
     frame_ops::register(m)?;
+    frame_reduce::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,7 +1,9 @@
 """Series and DataFrame reductions against pandas: ``sum mean count min max
-std var prod nunique any all median``, ``value_counts``; ``.str`` and ``.dt``
-methods. Reductions are chunk → combine → aggregate trees (fan-in 8), so
-data with more partitions than that exercises the combine step."""
+std var prod nunique any all median`` (with ``skipna=False`` /
+``dropna=False`` too), ``value_counts`` (of series and of frames),
+``mode``, ``sem``, ``idxmax`` / ``idxmin``; ``.str`` and ``.dt`` methods.
+Reductions are chunk → combine → aggregate trees (fan-in 8), so data with
+more partitions than that exercises the combine step."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from ferrox.testing import assert_eq
-from ferrox.testing.strategies import partitioned_frames
+from ferrox.testing.strategies import frame_from_partitions, partitioned_frames
 from hypothesis import given, settings
 
 REDUCTIONS = ["sum", "mean", "count", "min", "max", "std", "var", "prod", "nunique", "median"]
@@ -233,3 +235,362 @@ def test_cumulative_of_text_raises(frames):
         pdf.s.cumprod()
     with pytest.raises(TypeError):
         ddf.s.cumprod()
+
+
+# --- skipna=False, dropna=False -----------------------------------------------
+
+SKIPNA_OPS = ["sum", "mean", "min", "max", "prod", "std", "var", "any", "all", "median"]
+
+
+@pytest.fixture(scope="module", params=[1, 3, 11], ids=lambda n: f"{n}parts")
+def holes(request) -> tuple[dd.DataFrame, pd.DataFrame]:
+    """Columns with missing values in some partitions only (``f``, ``s``,
+    ``t``), in every partition (``g``), everywhere (``n``), and none."""
+    rng = np.random.default_rng(5)
+    n = 40
+    f = rng.uniform(0.5, 1.5, n)
+    f[[3, 30]] = np.nan
+    g = rng.normal(size=n)
+    g[::4] = np.nan
+    s = rng.choice(["x", "", "Y", "é"], n).astype(object)
+    s[7] = None
+    t = pd.Series(pd.date_range("2021-03-01", periods=n, freq="37h"))
+    t[12] = pd.NaT
+    pdf = pd.DataFrame(
+        {
+            "i": rng.integers(-3, 4, n),
+            "f": f,
+            "g": g,
+            "n": np.full(n, np.nan),
+            "b": rng.random(n) < 0.5,
+            "s": pd.array(s, dtype="str"),
+            "t": t,
+        }
+    )
+    return dd.from_pandas(pdf, npartitions=request.param), pdf
+
+
+@pytest.mark.parametrize("op", SKIPNA_OPS)
+@pytest.mark.parametrize("column", ["i", "f", "g", "n", "b"])
+def test_series_skipna_false(holes, op, column):
+    ddf, pdf = holes
+    if op == "prod" and column in ("i", "g"):
+        pytest.skip("products of these columns are trivial or overflow")
+    assert_eq(getattr(ddf[column], op)(skipna=False), getattr(pdf[column], op)(skipna=False))
+    assert_eq(getattr(ddf[column], op)(skipna=True), getattr(pdf[column], op)(skipna=True))
+
+
+@pytest.mark.parametrize("op", ["min", "max", "any", "all"])
+def test_text_skipna_false(holes, op):
+    ddf, pdf = holes
+    assert_eq(getattr(ddf.s, op)(skipna=False), getattr(pdf.s, op)(skipna=False))
+    # The first rows have no missing value: the result is a value.
+    assert_eq(
+        getattr(ddf.s.head(5, compute=False), op)(skipna=False),
+        getattr(pdf.s.head(5), op)(skipna=False),
+    )
+
+
+@pytest.mark.parametrize("op", ["min", "max"])
+def test_datetime_skipna_false(holes, op):
+    ddf, pdf = holes
+    assert_eq(getattr(ddf.t, op)(skipna=False), getattr(pdf.t, op)(skipna=False))
+    assert_eq(getattr(ddf.t, op)(), getattr(pdf.t, op)())
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "min", "max", "std", "var", "prod", "any", "all"])
+def test_frame_skipna_false(holes, op):
+    ddf, pdf = holes
+    cols = ["i", "f", "g", "n", "b"]
+    assert_eq(getattr(ddf[cols], op)(skipna=False), getattr(pdf[cols], op)(skipna=False))
+
+
+def test_frame_skipna_false_mixed_dtypes(holes):
+    ddf, pdf = holes
+    for op in ["min", "max"]:
+        assert_eq(
+            getattr(ddf[["f", "i", "s"]], op)(skipna=False),
+            getattr(pdf[["f", "i", "s"]], op)(skipna=False),
+        )
+    assert_eq(ddf.sum(numeric_only=True, skipna=False), pdf.sum(numeric_only=True, skipna=False))
+
+
+def test_skipna_false_of_filtered_and_empty(holes):
+    ddf, pdf = holes
+    for op in ["sum", "mean", "max", "std"]:
+        for mask in [lambda d: d.i > 100, lambda d: d.i > 1]:
+            assert_eq(
+                getattr(ddf[mask(ddf)].f, op)(skipna=False),
+                getattr(pdf[mask(pdf)].f, op)(skipna=False),
+            )
+
+
+def test_skipna_false_scalar_in_expressions(holes):
+    """A ``skipna=False`` reduction is a scalar operand like the others."""
+    ddf, pdf = holes
+    assert_eq(ddf.f - ddf.f.mean(skipna=False), pdf.f - pdf.f.mean(skipna=False))
+    assert_eq(ddf.i - ddf.i.max(skipna=False), pdf.i - pdf.i.max(skipna=False))
+
+
+def test_computed_nan_is_missing():
+    """NaN made by arithmetic (0 / 0) is missing too, as in pandas."""
+    pdf = pd.DataFrame({"a": [0.0, 1.0, 2.0, 0.0], "b": [0.0, 1.0, 1.0, 3.0]})
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    for op in ["sum", "max", "min", "mean"]:
+        assert_eq(
+            getattr(ddf.a / ddf.b, op)(skipna=False), getattr(pdf.a / pdf.b, op)(skipna=False)
+        )
+    assert_eq((ddf.a / ddf.b).nunique(dropna=False), (pdf.a / pdf.b).nunique(dropna=False))
+
+
+def test_count_has_no_skipna(holes):
+    ddf, pdf = holes
+    for obj in (pdf, pdf.f):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'skipna'") as expected:
+            obj.count(skipna=False)
+    with pytest.raises(TypeError, match=str(expected.value).split(" got ")[1]):
+        ddf.f.count(skipna=False)
+    with pytest.raises(
+        TypeError, match="DataFrame.count.. got an unexpected keyword argument 'skipna'"
+    ):
+        ddf.count(skipna=False)
+
+
+@pytest.mark.parametrize("bad", ["no", None, 1])
+def test_skipna_must_be_bool(holes, bad):
+    ddf, pdf = holes
+    with pytest.raises(ValueError, match='For argument "skipna" expected type bool') as expected:
+        pdf.f.sum(skipna=bad)
+    with pytest.raises(ValueError, match=str(expected.value)):
+        ddf.f.sum(skipna=bad)
+    with pytest.raises(ValueError, match=str(expected.value)):
+        ddf.sum(skipna=bad)
+
+
+def test_skipna_false_unknown_column_and_bad_dtype(holes):
+    ddf, pdf = holes
+    with pytest.raises(TypeError, match="str"):
+        pdf.s.mean(skipna=False)
+    with pytest.raises(TypeError, match="str"):
+        ddf.s.mean(skipna=False)
+    with pytest.raises(KeyError, match="nope"):
+        ddf[["f", "nope"]].sum(skipna=False)
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "n", "b", "s", "t"])
+def test_nunique_dropna(holes, column):
+    ddf, pdf = holes
+    for dropna in (True, False):
+        assert_eq(ddf[column].nunique(dropna=dropna), pdf[column].nunique(dropna=dropna))
+
+
+def test_frame_nunique_dropna(holes):
+    ddf, pdf = holes
+    for dropna in (True, False):
+        assert_eq(ddf.nunique(dropna=dropna), pdf.nunique(dropna=dropna))
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitioned_frames({"f": "float", "i": "int", "s": "str", "b": "bool"}))
+def test_random_skipna_false(data):
+    """Empty and one-row partitions, columns with and without missing values."""
+    pdf, sizes = data
+    ddf = frame_from_partitions(pdf, sizes)
+    for op in ["sum", "mean", "min", "max", "var", "any", "all"]:
+        for c in ["f", "i", "b"]:
+            assert_eq(
+                getattr(ddf[c], op)(skipna=False), getattr(pdf[c], op)(skipna=False), rtol=1e-7
+            )
+    assert_eq(ddf.s.max(skipna=False), pdf.s.max(skipna=False))
+    assert_eq(ddf[["f", "i"]].sum(skipna=False), pdf[["f", "i"]].sum(skipna=False))
+    for c in ["f", "i", "s", "b"]:
+        assert_eq(ddf[c].nunique(dropna=False), pdf[c].nunique(dropna=False))
+
+
+# --- value_counts -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "n", "b", "s", "t"])
+@pytest.mark.parametrize("dropna", [True, False])
+@pytest.mark.parametrize("normalize", [False, True])
+def test_value_counts_options(holes, column, dropna, normalize):
+    ddf, pdf = holes
+    for sort, ascending in [(True, False), (True, True), (False, False)]:
+        kwargs = {"dropna": dropna, "normalize": normalize, "sort": sort, "ascending": ascending}
+        assert_eq(ddf[column].value_counts(**kwargs), pdf[column].value_counts(**kwargs))
+
+
+def test_value_counts_positional_and_split_every(holes):
+    ddf, pdf = holes
+    assert_eq(ddf.i.value_counts(True), pdf.i.value_counts(True))
+    assert_eq(ddf.g.value_counts(dropna=False, split_every=2), pdf.g.value_counts(dropna=False))
+
+
+def test_value_counts_of_renamed_and_filtered(holes):
+    ddf, pdf = holes
+    assert_eq(ddf.s.rename("other").value_counts(), pdf.s.rename("other").value_counts())
+    assert_eq(
+        ddf[ddf.i > 0].f.value_counts(dropna=False), pdf[pdf.i > 0].f.value_counts(dropna=False)
+    )
+    assert_eq(
+        ddf[ddf.i > 100].f.value_counts(dropna=False), pdf[pdf.i > 100].f.value_counts(dropna=False)
+    )
+
+
+def test_value_counts_bins_not_supported(holes):
+    ddf, _ = holes
+    with pytest.raises(NotImplementedError, match="bins"):
+        ddf.f.value_counts(bins=3)
+
+
+@pytest.mark.parametrize(
+    "subset", [None, "i", ["i"], ["s", "i"], ["f", "s"], ["b", "t", "f"]], ids=str
+)
+@pytest.mark.parametrize("dropna", [True, False])
+def test_frame_value_counts(holes, subset, dropna):
+    ddf, pdf = holes
+    cols = ["i", "f", "s", "b", "t"]
+    for kwargs in [{}, {"normalize": True}, {"sort": False}, {"ascending": True}]:
+        assert_eq(
+            ddf[cols].value_counts(subset=subset, dropna=dropna, **kwargs),
+            pdf[cols].value_counts(subset=subset, dropna=dropna, **kwargs),
+        )
+
+
+def test_frame_value_counts_one_column_frame(holes):
+    ddf, pdf = holes
+    assert_eq(ddf[["s"]].value_counts(), pdf[["s"]].value_counts())
+    assert_eq(ddf[["s"]].value_counts(dropna=False), pdf[["s"]].value_counts(dropna=False))
+
+
+def test_frame_value_counts_unknown_column(holes):
+    ddf, pdf = holes
+    with pytest.raises(KeyError, match="nope") as expected:
+        pdf.value_counts(subset=["i", "nope"])
+    with pytest.raises(KeyError, match=str(expected.value)):
+        ddf.value_counts(subset=["i", "nope"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitioned_frames({"k": "int", "f": "float", "s": "str"}))
+def test_random_value_counts(data):
+    pdf, sizes = data
+    ddf = frame_from_partitions(pdf, sizes)
+    for dropna in (True, False):
+        for c in ["k", "f", "s"]:
+            assert_eq(ddf[c].value_counts(dropna=dropna), pdf[c].value_counts(dropna=dropna))
+        assert_eq(ddf.value_counts(dropna=dropna), pdf.value_counts(dropna=dropna))
+        assert_eq(
+            ddf.value_counts(["f", "s"], sort=False, dropna=dropna),
+            pdf.value_counts(["f", "s"], sort=False, dropna=dropna),
+        )
+
+
+# --- mode ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "n", "b", "s", "t"])
+def test_mode(holes, column):
+    ddf, pdf = holes
+    for dropna in (True, False):
+        assert_eq(ddf[column].mode(dropna=dropna), pdf[column].mode(dropna=dropna))
+    assert_eq(ddf[ddf.i > 100][column].mode(), pdf[pdf.i > 100][column].mode())
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitioned_frames({"k": "int", "f": "float", "s": "str"}))
+def test_random_mode(data):
+    pdf, sizes = data
+    ddf = frame_from_partitions(pdf, sizes)
+    for c in ["k", "f", "s"]:
+        assert_eq(ddf[c].mode(), pdf[c].mode())
+        assert_eq(ddf[c].mode(dropna=False), pdf[c].mode(dropna=False))
+
+
+# --- sem, idxmax / idxmin -----------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "n", "b"])
+def test_sem(holes, column):
+    ddf, pdf = holes
+    for ddof in (0, 1, 2):
+        for skipna in (True, False):
+            assert_eq(
+                ddf[column].sem(ddof=ddof, skipna=skipna), pdf[column].sem(ddof=ddof, skipna=skipna)
+            )
+
+
+def test_frame_sem(holes):
+    ddf, pdf = holes
+    cols = ["i", "f", "g", "n", "b"]
+    assert_eq(ddf[cols].sem(), pdf[cols].sem())
+    assert_eq(ddf[cols].sem(ddof=0, skipna=False), pdf[cols].sem(ddof=0, skipna=False))
+    assert_eq(ddf.sem(numeric_only=True), pdf.sem(numeric_only=True))
+
+
+def test_sem_of_text_raises(holes):
+    ddf, pdf = holes
+    with pytest.raises(TypeError) as expected:
+        pdf.s.sem()
+    with pytest.raises(TypeError, match=str(expected.value)):
+        ddf.s.sem()
+    with pytest.raises(TypeError) as expected:
+        pdf.sem()
+    with pytest.raises(TypeError, match=str(expected.value)):
+        ddf.sem()
+
+
+@pytest.mark.parametrize("column", ["i", "f", "g", "b", "s", "t"])
+@pytest.mark.parametrize("op", ["idxmax", "idxmin"])
+def test_series_idx(holes, column, op):
+    ddf, pdf = holes
+    assert_eq(getattr(ddf[column], op)(), getattr(pdf[column], op)())
+    # A materialized (filtered) index and a named one.
+    assert_eq(getattr(ddf[ddf.i > 0][column], op)(), getattr(pdf[pdf.i > 0][column], op)())
+    named = pdf.set_index("s", drop=False) if column != "s" else pdf.set_index("t", drop=False)
+    dnamed = dd.from_pandas(named, npartitions=ddf.npartitions)
+    assert_eq(getattr(dnamed[column], op)(), getattr(named[column], op)())
+
+
+@pytest.mark.parametrize("op", ["idxmax", "idxmin"])
+def test_frame_idx(holes, op):
+    ddf, pdf = holes
+    cols = ["i", "f", "g", "b", "t"]
+    assert_eq(getattr(ddf[cols], op)(), getattr(pdf[cols], op)())
+    assert_eq(
+        getattr(ddf[["i", "b"]], op)(skipna=False), getattr(pdf[["i", "b"]], op)(skipna=False)
+    )
+    assert_eq(
+        getattr(ddf.drop(columns="n"), op)(numeric_only=True, skipna=True),
+        getattr(pdf.drop(columns="n"), op)(numeric_only=True),
+    )
+
+
+@pytest.mark.parametrize("op", ["idxmax", "idxmin"])
+def test_idx_errors(holes, op):
+    """pandas' errors: a missing value with ``skipna=False``, missing
+    values only, no values."""
+    ddf, pdf = holes
+    cases = [
+        (lambda d: getattr(d.f, op)(skipna=False)),
+        (lambda d: getattr(d.n, op)()),
+        (lambda d: getattr(d[d.i > 100].f, op)()),
+        (lambda d: getattr(d[["i", "f"]], op)(skipna=False)),
+    ]
+    for case in cases:
+        with pytest.raises(ValueError) as expected:
+            case(pdf)
+        with pytest.raises(ValueError, match=str(expected.value)):
+            case(ddf).compute()
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitioned_frames({"k": "int", "f": "float", "s": "str"}, min_rows=1))
+def test_random_idx(data):
+    """Ties go to the first occurrence, across partitions too."""
+    pdf, sizes = data
+    ddf = frame_from_partitions(pdf, sizes)
+    for c in ["k", "f", "s"]:
+        if pdf[c].notna().any():
+            assert_eq(ddf[c].idxmax(), pdf[c].idxmax())
+            assert_eq(ddf[c].idxmin(), pdf[c].idxmin())

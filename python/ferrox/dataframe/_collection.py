@@ -34,6 +34,10 @@ def pandas_dtype(name: str) -> Any:
 
 def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> pd.DataFrame:
     """Partitions (pyarrow tables, index columns first) as one pandas frame."""
+    if tables and not tables[0].num_columns:
+        # No columns (``df[[]]``): only the number of rows.
+        rows = pd.RangeIndex(sum(t.num_rows for t in tables))
+        return pd.DataFrame(index=rows, columns=pd.Index([], dtype="str"))
     tables = [t for t in tables if t.num_rows] or tables[:1]
     # Partitions may disagree on a dtype (int64 here, float64 where a
     # partition had missing values): promote like pandas' concat.
@@ -46,6 +50,13 @@ def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> 
             # Lists (``str.split``) become Python lists, as in pandas.
             values = table.column(i).to_pylist()
             frame[field.name] = pd.Series(values, dtype=object, index=frame.index)
+        elif (
+            pa.types.is_dictionary(field.type) and frame[field.name].cat.categories.dtype == object
+        ):
+            # Without values, a text categorical's categories come back as
+            # ``object``; pandas' are text.
+            col = frame[field.name]
+            frame[field.name] = col.cat.set_categories(col.cat.categories.astype("str"))
         elif pa.types.is_boolean(field.type) and table.column(i).null_count:
             # Missing booleans are NaN in pandas' object columns, not None.
             col = frame[field.name]
@@ -182,6 +193,49 @@ class _Frame:
                 f"{len(result)} elements available. Try passing larger `npartitions` to `head`.",
                 stacklevel=2,
             )
+        return result
+
+    def tail(self, n: int = 5, compute: bool = True) -> Any:
+        """The last ``n`` rows, as Dask's ``tail``: read from the last
+        partition only.
+
+        When the last partition has fewer than ``n`` rows, the last 2, 4, …
+        partitions are read instead, until there are ``n`` rows (or none
+        are left), so the result is pandas' ``tail(n)``. Earlier partitions
+        are not computed; a default index needs their lengths, which
+        in-memory and Parquet sources know and CSV files count without
+        parsing values. With ``compute=False``, the lazy last rows of the
+        last partition.
+
+        Parameters
+        ----------
+        n : int, default 5
+            Number of rows.
+        compute : bool, default True
+            Compute the result.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": range(10)}), npartitions=3)
+        >>> df.tail(2)
+           x
+        8  8
+        9  9
+        """
+        if not isinstance(n, int | np.integer) or isinstance(n, bool):
+            raise TypeError(f"`n` must be an integer, got {type(n).__name__}")
+        if n < 0:
+            raise NotImplementedError("tail(n) with a negative `n` is not supported")
+        n, k = int(n), 1
+        out = self._with_core(_core.tail(self._core, n, k))
+        if not compute:
+            return out
+        result = out.compute()
+        # Each retry doubles the partitions read: at most log2(npartitions).
+        while len(result) < n and k < self.npartitions:
+            k = min(2 * k, self.npartitions)
+            result = self._with_core(_core.tail(self._core, n, k)).compute()
         return result
 
 

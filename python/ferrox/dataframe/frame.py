@@ -20,7 +20,7 @@ import pandas as pd
 from ferrox import _core
 from ferrox.dataframe._collection import Scalar, _Frame, pandas_dtype
 from ferrox.dataframe.neighbours import NeighbourMethods
-from ferrox.dataframe.series import Series, _dtype_name, operand
+from ferrox.dataframe.series import Series, _dtype_name, _is_category, operand
 from ferrox.dataframe.shuffle_methods import FrameShuffleMethods
 
 if TYPE_CHECKING:
@@ -204,17 +204,41 @@ class DataFrame(FrameShuffleMethods, NeighbourMethods, _Frame):
         return DataFrame(self._core.rename(pairs))
 
     def astype(self, dtype: Any) -> DataFrame:
-        """Columns cast to ``dtype`` (one dtype, or a dict by column)."""
+        """Columns cast to ``dtype`` (one dtype, or a dict by column);
+        ``"category"`` infers the categories from the whole column (text
+        columns only).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"k": ["b", "a"], "v": [1, 2]}), npartitions=2)
+        >>> df.astype({"k": "category"}).dtypes["k"]
+        CategoricalDtype(categories=None, ordered=False, categories_dtype=None)
+        """
+        columns = self._core.columns()
         if isinstance(dtype, dict):
             for c in dtype:
-                if c not in self._core.columns():
+                if c not in columns:
                     raise KeyError(
                         "Only a column name can be used for the key in a dtype mappings argument. "
                         f"'{c}' not found in columns."
                     )
-            return self._map_columns(lambda s: s.astype(dtype[s.name]) if s.name in dtype else s)
-        _dtype_name(dtype)
-        return self._map_columns(lambda s: s.astype(dtype))
+            mapping = dtype
+        else:
+            mapping = dict.fromkeys(columns, dtype)
+        categories = [c for c, d in mapping.items() if _is_category(d)]
+        for d in mapping.values():
+            if not _is_category(d):
+                _dtype_name(d)
+        out = self._map_columns(
+            lambda s: (
+                s.astype(mapping[s.name]) if s.name in mapping and s.name not in categories else s
+            )
+        )
+        core = out._core
+        for c in categories:
+            core = _core.astype_category(core, c)
+        return DataFrame(core)
 
     def fillna(self, value: Any = None) -> DataFrame:
         """Missing values replaced by ``value`` (a scalar, or a dict by column)."""
@@ -362,60 +386,244 @@ class DataFrame(FrameShuffleMethods, NeighbourMethods, _Frame):
 
     # --- reductions ----------------------------------------------------------
 
-    def _reduce(self, op: str, numeric_only: bool = False, ddof: int = 1, **kwargs: Any) -> Series:
-        if kwargs.get("axis") not in (None, 0, "index"):
+    def _reduce(
+        self, op: str, numeric_only: bool = False, ddof: int = 1, skipna: bool = True, **kwargs: Any
+    ) -> Series:
+        from ferrox.dataframe.reductions import check_skipna, reduce_core
+
+        if kwargs.pop("axis", None) not in (None, 0, "index"):
             raise NotImplementedError(f"{op}(axis=1) is not supported yet")
-        if not kwargs.get("skipna", True):
-            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        kwargs.pop("split_every", None)  # Dask's fan-in: the tree's is fixed
+        if kwargs:
+            raise TypeError(
+                f"DataFrame.{op}() got an unexpected keyword argument '{next(iter(kwargs))}'"
+            )
+        skipna = check_skipna(skipna)
         cols = self._core.columns()
         if numeric_only:
             cols = [c for c, d in zip(cols, self._core.dtypes()) if d in _NUMERIC]
-        aggs = [(c, op, c, ddof) for c in cols]
-        return _Reduced(self._core.project(cols).groupby([], aggs))
+        return _Reduced(reduce_core(self._core.project(cols), op, cols, ddof, skipna))
 
-    def sum(self, numeric_only: bool = False, **kwargs: Any) -> Series:
-        """Sum of each column."""
-        return self._reduce("sum", numeric_only, **kwargs)
+    def sum(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
+        """Sum of each column (``skipna=False``: missing where a column has
+        a missing value)."""
+        return self._reduce("sum", numeric_only, skipna=skipna, **kwargs)
 
-    def prod(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def prod(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Product of each column."""
-        return self._reduce("prod", numeric_only, **kwargs)
+        return self._reduce("prod", numeric_only, skipna=skipna, **kwargs)
 
-    def mean(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def mean(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Mean of each column."""
-        return self._reduce("mean", numeric_only, **kwargs)
+        return self._reduce("mean", numeric_only, skipna=skipna, **kwargs)
 
-    def count(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def count(self, axis: int | str = 0, numeric_only: bool = False) -> Series:
         """Non-missing values in each column."""
-        return self._reduce("count", numeric_only, **kwargs)
+        return self._reduce("count", numeric_only, axis=axis)
 
-    def min(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def min(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Smallest value of each column."""
-        return self._reduce("min", numeric_only, **kwargs)
+        return self._reduce("min", numeric_only, skipna=skipna, **kwargs)
 
-    def max(self, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def max(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Largest value of each column."""
-        return self._reduce("max", numeric_only, **kwargs)
+        return self._reduce("max", numeric_only, skipna=skipna, **kwargs)
 
-    def std(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def std(
+        self, ddof: int = 1, numeric_only: bool = False, skipna: bool = True, **kwargs: Any
+    ) -> Series:
         """Standard deviation of each column."""
-        return self._reduce("std", numeric_only, ddof=ddof, **kwargs)
+        return self._reduce("std", numeric_only, ddof=ddof, skipna=skipna, **kwargs)
 
-    def var(self, ddof: int = 1, numeric_only: bool = False, **kwargs: Any) -> Series:
+    def var(
+        self, ddof: int = 1, numeric_only: bool = False, skipna: bool = True, **kwargs: Any
+    ) -> Series:
         """Variance of each column."""
-        return self._reduce("var", numeric_only, ddof=ddof, **kwargs)
+        return self._reduce("var", numeric_only, ddof=ddof, skipna=skipna, **kwargs)
 
-    def any(self, **kwargs: Any) -> Series:
-        """Whether any value of each column is true."""
-        return self._reduce("any", **kwargs)
+    def sem(self, ddof: int = 1, numeric_only: bool = False, skipna: bool = True) -> Series:
+        """Standard error of the mean of each column, ``std(ddof) /
+        sqrt(count)``.
 
-    def all(self, **kwargs: Any) -> Series:
+        Parameters
+        ----------
+        ddof : int, default 1
+            Delta degrees of freedom of the standard deviation.
+        numeric_only : bool, default False
+            Only the numeric and boolean columns.
+        skipna : bool, default True
+            Skip missing values.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}), npartitions=2)
+        >>> df.sem().compute()
+        x    0.645497
+        dtype: float64
+        """
+        from ferrox.dataframe.reductions import frame_sem
+
+        return frame_sem(self, ddof, skipna, numeric_only)
+
+    def any(self, skipna: bool = True, **kwargs: Any) -> Series:
+        """Whether any value of each column is true (``skipna=False``: a
+        missing value counts as true)."""
+        return self._reduce("any", skipna=skipna, **kwargs)
+
+    def all(self, skipna: bool = True, **kwargs: Any) -> Series:
         """Whether every value of each column is true."""
-        return self._reduce("all", **kwargs)
+        return self._reduce("all", skipna=skipna, **kwargs)
 
-    def nunique(self) -> Series:
-        """Number of distinct values in each column."""
-        return self._reduce("nunique")
+    def nunique(self, axis: int | str = 0, dropna: bool = True) -> Series:
+        """Number of distinct values in each column (``dropna=False``:
+        missing values count as one more).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.0, np.nan, 1.0]}), npartitions=2)
+        >>> df.nunique(dropna=False).compute()
+        x    2
+        dtype: int64
+        """
+        return self._reduce("nunique", axis=axis, skipna=bool(dropna))
+
+    def idxmax(
+        self, axis: int | str = 0, skipna: bool = True, numeric_only: bool = False
+    ) -> Series:
+        """The index label of the first largest value of each column.
+
+        Parameters
+        ----------
+        axis : 0 or "index"
+            Only columns are reduced.
+        skipna : bool, default True
+            Skip missing values; with ``False`` a missing value raises
+            ``ValueError``, as in pandas.
+        numeric_only : bool, default False
+            Only the numeric and boolean columns.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1, 5, 2], "y": [7, 0, 7]}), npartitions=2)
+        >>> df.idxmax().compute()
+        x    1
+        y    0
+        dtype: int64
+        """
+        from ferrox.dataframe.reductions import frame_idx
+
+        if axis not in (0, "index"):
+            raise NotImplementedError("idxmax(axis=1) is not supported yet")
+        return frame_idx(self, True, skipna, numeric_only)
+
+    def idxmin(
+        self, axis: int | str = 0, skipna: bool = True, numeric_only: bool = False
+    ) -> Series:
+        """The index label of the first smallest value of each column; see
+        :meth:`idxmax`."""
+        from ferrox.dataframe.reductions import frame_idx
+
+        if axis not in (0, "index"):
+            raise NotImplementedError("idxmin(axis=1) is not supported yet")
+        return frame_idx(self, False, skipna, numeric_only)
+
+    def value_counts(
+        self,
+        subset: Any = None,
+        normalize: bool = False,
+        sort: bool = True,
+        ascending: bool = False,
+        dropna: bool = True,
+    ) -> Series:
+        """How often each distinct row (of the columns ``subset``) occurs:
+        in the order the rows first appear, then (``sort``) stably by count.
+
+        Parameters
+        ----------
+        subset : label or list of labels, optional
+            The columns (default: all). A list gives a MultiIndex, even of
+            one column; a single label an Index.
+        normalize : bool, default False
+            Proportions (name ``"proportion"``) instead of counts.
+        sort : bool, default True
+            Sort by count.
+        ascending : bool, default False
+            Least frequent first.
+        dropna : bool, default True
+            Leave out rows with a missing value in ``subset``.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"a": [1, 2, 1], "b": ["x", "y", "x"]}),
+        ...                     npartitions=2)
+        >>> df.value_counts().compute()
+        a  b
+        1  x    2
+        2  y    1
+        Name: count, dtype: int64
+        """
+        from ferrox.dataframe.reductions import frame_value_counts
+
+        return frame_value_counts(self, subset, normalize, sort, ascending, dropna)
+
+    def memory_usage(self, index: bool = True, deep: bool = False) -> Series:
+        """Bytes pandas reports for each column of the computed frame
+        (first the index's, with ``index=True``).
+
+        Parameters
+        ----------
+        index : bool, default True
+            Include the index (a default index is a ``RangeIndex`` in
+            pandas: a few bytes, whatever the length).
+        deep : bool, default False
+            Count the Python objects of ``object`` columns too.
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0, 3.0]}), npartitions=2)
+        >>> df.memory_usage(index=False).compute()
+        x    24
+        dtype: int64
+        """
+        from ferrox.dataframe.reductions import frame_memory_usage
+
+        return frame_memory_usage(self, index, deep)
+
+    def select_dtypes(self, include: Any = None, exclude: Any = None) -> DataFrame:
+        """The columns whose dtypes are in ``include`` and not in
+        ``exclude`` (pandas' rules: ``"number"``, ``"str"``, NumPy types, …).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"x": [1.5], "k": ["a"], "n": [1]}), npartitions=1)
+        >>> df.select_dtypes(include="number").columns.tolist()
+        ['x', 'n']
+        """
+        from ferrox.dataframe.reductions import select_dtypes
+
+        return select_dtypes(self, include, exclude)
 
     # --- cumulative ----------------------------------------------------------
 
@@ -660,6 +868,15 @@ class _Reduced(Series):
 
     def _with_core(self, core: _core.FrameCore) -> Series:
         return _Reduced(core, self.name)
+
+    @property
+    def dtype(self) -> Any:
+        """The dtype pandas gives a row of these columns (their common
+        dtype: ``object`` for text and numbers, or booleans and numbers)."""
+        from pandas.core.dtypes.cast import find_common_type
+
+        dtypes = [pandas_dtype(d) for d in self._core.dtypes()]
+        return find_common_type(dtypes) if dtypes else np.dtype(np.float64)
 
     def _finalize(self, frame: pd.DataFrame) -> pd.Series:
         if len(frame.columns) == 0:

@@ -327,7 +327,20 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         return self._with_core(self._core.round(int(decimals)))
 
     def astype(self, dtype: Any) -> Series:
-        """Values cast to ``dtype``."""
+        """Values cast to ``dtype``; ``"category"`` makes a categorical whose
+        categories are the sorted distinct values of the whole column, as
+        pandas infers them (text columns only).
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series(["b", "a", "b"], dtype="str"), npartitions=2)
+        >>> s.astype("category").compute().cat.categories.tolist()
+        ['a', 'b']
+        """
+        if _is_category(dtype):
+            column = self._core.columns()[0]
+            return self._with_core(_core.astype_category(self._core, column))
         return self._with_core(self._core.astype(_dtype_name(dtype)))
 
     def where(self, cond: Series, other: Any = np.nan) -> Series:
@@ -342,18 +355,25 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
     # --- reductions ----------------------------------------------------------
 
     def _reduce(self, op: str, ddof: int = 1, skipna: bool = True, **kwargs: Any) -> Scalar:
-        if not skipna:
-            raise NotImplementedError(f"{op}(skipna=False) is not supported yet")
+        from ferrox.dataframe.reductions import check_skipna, reduce_core
+
+        skipna = check_skipna(skipna)
         unsupported = [k for k, v in kwargs.items() if v is not None]
         if unsupported:
             raise NotImplementedError(f"{op}({', '.join(unsupported)}=...) is not supported yet")
         column = self._core.columns()[0]
-        # pandas returns a Python int for nunique, NumPy scalars otherwise.
-        convert = int if op == "nunique" else None
-        return Scalar(self._core.groupby([], [(column, op, column, ddof)]), convert)
+        # pandas returns a Python int for nunique, a Python bool for any / all
+        # of text, NumPy scalars otherwise.
+        convert: Any = None
+        if op == "nunique":
+            convert = int
+        elif op in ("any", "all") and isinstance(self.dtype, pd.StringDtype):
+            convert = bool
+        return Scalar(reduce_core(self._core, op, [column], ddof, skipna), convert)
 
     def sum(self, skipna: bool = True, **kwargs: Any) -> Scalar:
-        """Sum of the values (missing values skipped)."""
+        """Sum of the values (missing values skipped; with ``skipna=False``
+        a missing value makes the sum missing)."""
         return self._reduce("sum", skipna=skipna, **kwargs)
 
     def prod(self, skipna: bool = True, **kwargs: Any) -> Scalar:
@@ -386,8 +406,35 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         """Variance (``ddof`` delta degrees of freedom)."""
         return self._reduce("var", ddof=ddof, skipna=skipna, **kwargs)
 
+    def sem(self, ddof: int = 1, skipna: bool = True) -> Scalar:
+        """Standard error of the mean: ``std(ddof) / sqrt(count)``.
+
+        Parameters
+        ----------
+        ddof : int, default 1
+            Delta degrees of freedom of the standard deviation.
+        skipna : bool, default True
+            Skip missing values; with ``False`` a missing value makes the
+            result missing.
+
+        Returns
+        -------
+        Scalar
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([1.0, 2.0, 3.0, 4.0]), npartitions=2)
+        >>> s.sem().compute()
+        np.float64(0.6454972243679028)
+        """
+        from ferrox.dataframe.reductions import series_sem
+
+        return series_sem(self, ddof, skipna)
+
     def any(self, skipna: bool = True, **kwargs: Any) -> Scalar:
-        """Whether any value is true."""
+        """Whether any value is true (with ``skipna=False`` a missing value
+        counts as true, as in pandas)."""
         return self._reduce("any", skipna=skipna, **kwargs)
 
     def all(self, skipna: bool = True, **kwargs: Any) -> Scalar:
@@ -395,10 +442,99 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         return self._reduce("all", skipna=skipna, **kwargs)
 
     def nunique(self, dropna: bool = True) -> Scalar:
-        """Number of distinct values."""
-        if not dropna:
-            raise NotImplementedError("nunique(dropna=False) is not supported yet")
-        return self._reduce("nunique")
+        """Number of distinct values (``dropna=False``: missing values count
+        as one more).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([1.0, np.nan, 1.0, 2.0]), npartitions=2)
+        >>> s.nunique().compute(), s.nunique(dropna=False).compute()
+        (2, 3)
+        """
+        return self._reduce("nunique", skipna=bool(dropna))
+
+    def idxmax(self, skipna: bool = True) -> Scalar:
+        """The index label of the first largest value.
+
+        Parameters
+        ----------
+        skipna : bool, default True
+            Skip missing values; with ``False`` a missing value raises
+            ``ValueError``, as in pandas.
+
+        Returns
+        -------
+        Scalar
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([3, 9, 1, 9], index=list("abcd")), npartitions=2)
+        >>> s.idxmax().compute()
+        'b'
+        """
+        from ferrox.dataframe.reductions import series_idx
+
+        return series_idx(self, True, skipna)
+
+    def idxmin(self, skipna: bool = True) -> Scalar:
+        """The index label of the first smallest value; see :meth:`idxmax`."""
+        from ferrox.dataframe.reductions import series_idx
+
+        return series_idx(self, False, skipna)
+
+    def mode(self, dropna: bool = True) -> Series:
+        """The most frequent values, sorted, with a default index.
+
+        Parameters
+        ----------
+        dropna : bool, default True
+            Leave out missing values (``False``: they are a value).
+
+        Returns
+        -------
+        Series
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([2, 1, 2, 1, 3], name="x"), npartitions=2)
+        >>> s.mode().compute()
+        0    1
+        1    2
+        Name: x, dtype: int64
+        """
+        from ferrox.dataframe.reductions import mode
+
+        return mode(self, dropna)
+
+    def memory_usage(self, index: bool = True, deep: bool = False) -> Scalar:
+        """Bytes pandas reports for the computed series (values, and the
+        index with ``index=True``).
+
+        Parameters
+        ----------
+        index : bool, default True
+            Include the index.
+        deep : bool, default False
+            Count the Python objects of ``object`` columns too.
+
+        Returns
+        -------
+        Scalar
+            A Python ``int`` when computed.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([1.0, 2.0, 3.0]), npartitions=2)
+        >>> s.memory_usage(index=False).compute()
+        24
+        """
+        from ferrox.dataframe.reductions import series_memory_usage
+
+        return series_memory_usage(self, index, deep)
 
     def median(self, skipna: bool = True) -> Scalar:
         """Median (exact: the values are gathered)."""
@@ -433,16 +569,53 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         print(self._core.explain(), end="")
 
     def value_counts(
-        self, sort: bool = True, ascending: bool = False, dropna: bool = True
+        self,
+        normalize: bool = False,
+        sort: bool = True,
+        ascending: bool = False,
+        bins: Any = None,
+        dropna: bool = True,
+        split_every: int | None = None,
     ) -> Series:
-        """How often each distinct value occurs, most frequent first."""
-        if not dropna:
-            raise NotImplementedError("value_counts(dropna=False) is not supported yet")
-        column = self._core.columns()[0]
-        # Groups in the order they first appear, so that a stable sort by
-        # count breaks ties as pandas does.
-        core = self._core.groupby([column], [(column, "size", "count", 1)], 8, False)
-        return _ValueCounts(core, "count", sort, ascending, self._series_name)
+        """How often each distinct value occurs: in the order the values
+        first appear, then (``sort``) stably by count, most frequent first.
+
+        Parameters
+        ----------
+        normalize : bool, default False
+            Proportions (name ``"proportion"``) instead of counts.
+        sort : bool, default True
+            Sort by count.
+        ascending : bool, default False
+            Least frequent first.
+        bins : None
+            Not supported (nor by Dask).
+        dropna : bool, default True
+            Leave out missing values (``False``: NaN is counted too).
+        split_every : int, optional
+            Fan-in of the reduction tree.
+
+        Returns
+        -------
+        Series
+            Indexed by the values, named ``"count"`` (or ``"proportion"``).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, ferrox.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series([3.0, np.nan, 1.0, 3.0], name="x"), npartitions=2)
+        >>> s.value_counts(dropna=False).compute()
+        x
+        3.0    2
+        NaN    1
+        1.0    1
+        Name: count, dtype: int64
+        """
+        from ferrox.dataframe.reductions import series_value_counts
+
+        if bins is not None:
+            raise NotImplementedError("value_counts(bins=...) is not supported")
+        return series_value_counts(self, normalize, sort, ascending, dropna, split_every)
 
     # --- cumulative ----------------------------------------------------------
 
@@ -516,29 +689,6 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         return DatetimeMethods(self)
 
 
-class _ValueCounts(Series):
-    """``value_counts``: counts sorted by frequency (ties in the order the
-    values first appear)."""
-
-    def __init__(
-        self, core: _core.FrameCore, name: Any, sort: bool, ascending: bool, index_name: Any
-    ) -> None:
-        super().__init__(core, name)
-        self._sort = sort
-        self._ascending = ascending
-        self._index_name = index_name
-
-    def _with_core(self, core: _core.FrameCore) -> Series:
-        return _ValueCounts(core, self.name, self._sort, self._ascending, self._index_name)
-
-    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
-        out = super()._finalize(frame)
-        out.index.name = self._index_name
-        if self._sort:
-            out = out.sort_values(ascending=self._ascending, kind="stable")
-        return out
-
-
 class _ObjectSeries(Series):
     """A text series pandas gives as ``object`` dtype (pieces of
     ``str.split``)."""
@@ -553,6 +703,18 @@ class _ObjectSeries(Series):
 
     def _finalize(self, frame: pd.DataFrame) -> pd.Series:
         return super()._finalize(frame).astype(object)
+
+
+def _is_category(dtype: Any) -> bool:
+    """Whether ``dtype`` asks for a categorical (with categories inferred)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        if dtype.categories is not None or dtype.ordered:
+            raise NotImplementedError(
+                "astype(CategoricalDtype(categories=..., ordered=...)) is not supported yet; "
+                "use astype('category')"
+            )
+        return True
+    return isinstance(dtype, str) and dtype == "category"
 
 
 def _dtype_name(dtype: Any) -> str:

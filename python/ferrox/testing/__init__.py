@@ -97,11 +97,24 @@ def _is_frame(obj: Any) -> bool:
     return isinstance(obj, _Frame)
 
 
+def _unknown_categories(lazy: Any, computed: Any) -> bool:
+    """Whether a lazy categorical dtype without categories describes a
+    computed categorical column: its categories are known only once
+    computed (Dask's "unknown categories")."""
+    import pandas as pd
+
+    return (
+        isinstance(lazy, pd.CategoricalDtype)
+        and lazy.categories is None
+        and isinstance(computed.dtype, pd.CategoricalDtype)
+    )
+
+
 def _same_lazy_dtype(lazy: Any, computed: Any) -> bool:
     """Whether a lazy dtype describes a computed column: equal, or an int
     or bool column that pandas turned into float / object because of the
     data (missing values, a division by zero)."""
-    if lazy == computed.dtype:
+    if lazy == computed.dtype or _unknown_categories(lazy, computed):
         return True
     lazy_kind = getattr(lazy, "kind", "")
     return lazy_kind in "biu" and computed.dtype.kind in "fO"
@@ -128,7 +141,8 @@ def _assert_frame_eq(
         if check_dtype:
             lazy = result.dtypes
             for c in got[0].columns:
-                assert lazy[c] == got[0][c].dtype or got[0][c].isna().any(), (
+                ok = lazy[c] == got[0][c].dtype or _unknown_categories(lazy[c], got[0][c])
+                assert ok or got[0][c].isna().any(), (
                     f"lazy dtype {lazy[c]} != computed {got[0][c].dtype} for {c!r}"
                 )
         assert_frame_equal(got[0], expected, **tol)
@@ -146,6 +160,9 @@ def _assert_frame_eq(
                 # pandas itself returns float or numpy.float64 NaN depending
                 # on whether the values were empty or all missing.
                 assert isinstance(g, float) and np.isnan(g), f"{g!r} != {expected!r}"
+                continue
+            elif expected is pd.NaT:
+                assert g is pd.NaT, f"{g!r} != {expected!r}"
                 continue
             elif isinstance(expected, float | np.floating):
                 np.testing.assert_allclose(g, expected, rtol=rtol, atol=atol)
