@@ -148,6 +148,12 @@ STR_CALLS = [
 ]
 
 
+def test_split_lists_are_refused_with_a_hint(frames):
+    ddf, _ = frames
+    with pytest.raises(NotImplementedError, match=r"\.str\.split\(pat\)\.str\[i\]"):
+        ddf.s.str.split(" ").compute()
+
+
 @pytest.mark.parametrize("call", STR_CALLS)
 def test_str(frames, call):
     ddf, pdf = frames
@@ -289,6 +295,12 @@ def test_text_skipna_false(holes, op):
         getattr(ddf.s.head(5, compute=False), op)(skipna=False),
         getattr(pdf.s.head(5), op)(skipna=False),
     )
+
+
+def test_date_of_missing_times_is_nat():
+    t = pd.Series(pd.date_range("2021-03-01 10:00", periods=9, freq="37h"), name="t")
+    t[[1, 5]] = pd.NaT
+    assert_eq(dd.from_pandas(t, npartitions=3).dt.date, t.dt.date)
 
 
 @pytest.mark.parametrize("op", ["min", "max"])

@@ -81,13 +81,14 @@ class StringMethods:
         raise NotImplementedError("str[...] supports integers and slices without a step")
 
     def split(self, pat: str | None = None, n: int = -1, expand: bool = False) -> Any:
-        """Pieces of each string around ``pat``: ``.str.split(pat).str[i]`` and
-        ``expand=True`` with ``n`` are supported."""
+        """Pieces of each string around ``pat``: ``.str.split(pat).str[i]``
+        (one piece, computed natively). The lists themselves are not
+        supported yet (partitions do not hold Python lists)."""
         return _Split(self._s, pat or "", n, expand)
 
 
 class _Split:
-    """``s.str.split(pat)``: index it (``.str[i]``) or expand it."""
+    """``s.str.split(pat)``: index it (``.str[i]``)."""
 
     def __init__(self, s: Series, pat: str, n: int, expand: bool) -> None:
         self._s, self._pat, self._n, self._expand = s, pat, n, expand
@@ -108,6 +109,11 @@ class _Split:
     def get(self, i: int) -> Series:
         """The ``i``-th piece."""
         return self[i]
+
+    def compute(self, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            "str.split() as lists is not supported yet: take a piece with .str.split(pat).str[i]"
+        )
 
 
 class DatetimeMethods:
@@ -174,7 +180,9 @@ class DatetimeMethods:
     @property
     def date(self) -> Series:
         """The calendar dates (``datetime.date`` objects, as pandas)."""
-        return self._field("date")
+        from ferrox.dataframe.series import _DateSeries
+
+        return _DateSeries(self._s._core.dt_method("date"), self._s.name)
 
     def normalize(self) -> Series:
         """Midnight of each day."""

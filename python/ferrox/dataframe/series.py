@@ -729,3 +729,15 @@ def _dtype_name(dtype: Any) -> str:
         return np.dtype(dtype).name
     except TypeError:
         raise TypeError(f"data type {dtype!r} not understood") from None
+
+
+class _DateSeries(Series):
+    """``s.dt.date``: pandas holds ``datetime.date`` objects, and NaT where
+    the time is missing (Arrow's dates convert to None)."""
+
+    def _with_core(self, core: _core.FrameCore) -> Series:
+        return Series(core, self.name)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.Series:
+        out = super()._finalize(frame).astype(object)
+        return out.where(out.notna(), pd.NaT)
