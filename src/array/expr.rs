@@ -634,17 +634,7 @@ impl ArrayExpr {
                 )));
             }
         }
-        if self.dtype == DType::C128
-            && matches!(
-                op,
-                ReduceOp::Var | ReduceOp::Std | ReduceOp::NanVar | ReduceOp::NanStd
-            )
-        {
-            return Err(FxError::DType(format!(
-                "`{}` of complex arrays is not supported",
-                op.name()
-            )));
-        }
+        op.check_complex(self.dtype)?;
         let out = op.out_dtype(self.dtype, dtype)?;
         let shape: Vec<usize> = (0..ndim)
             .filter_map(|ax| {

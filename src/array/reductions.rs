@@ -104,6 +104,19 @@ impl ReduceOp {
         matches!(self, Mean | Var | Std | NanMean | NanVar | NanStd)
     }
 
+    /// The error for a reduction the kernels do not run on complex
+    /// arrays (variances: the Python layer composes them of real ones).
+    pub fn check_complex(self, dtype: DType) -> FxResult<()> {
+        use ReduceOp::*;
+        if dtype == DType::C128 && matches!(self, Var | Std | NanVar | NanStd) {
+            return Err(FxError::DType(format!(
+                "`{}` of complex arrays is not supported",
+                self.name()
+            )));
+        }
+        Ok(())
+    }
+
     fn is_arg(self) -> bool {
         matches!(self, ReduceOp::ArgMin | ReduceOp::ArgMax)
     }
@@ -529,12 +542,7 @@ pub fn chunk(
             return Ok(p);
         }
     }
-    if a.dtype() == DType::C128 && op.is_moment() && !matches!(op, Mean | NanMean) {
-        return Err(FxError::DType(format!(
-            "`{}` of complex arrays is not supported",
-            op.name()
-        )));
-    }
+    op.check_complex(a.dtype())?;
     Ok(match op {
         Any | All => Partial::Value(ArrayChunk::Bool(
             crate::dispatch!(a, x => bool_chunk(op, x, axes)),

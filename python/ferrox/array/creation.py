@@ -242,14 +242,11 @@ def linspace(
         out = parts[0] + parts[1] * 1j
         if dtype is not None:
             out = out.astype(dtype)
-        if retstep:
-            div = (num - 1) if endpoint else num
-            return out, (stop - start) / div if div > 0 else np.nan
-        return out
-    name = dtype_name(dtype if dtype is not None else np.float64)
-    out = Array(
-        _core.ArrayCore.linspace(float(start), float(stop), int(num), endpoint, name, chunks)
-    )
+    else:
+        name = dtype_name(dtype if dtype is not None else np.float64)
+        out = Array(
+            _core.ArrayCore.linspace(float(start), float(stop), int(num), endpoint, name, chunks)
+        )
     if retstep:
         div = (num - 1) if endpoint else num
         return out, (stop - start) / div if div > 0 else np.nan
