@@ -77,6 +77,7 @@ struct Lanes {
 }
 
 impl Lanes {
+    #[inline(always)]
     fn seed(key: u64, segment: u64) -> Lanes {
         let mut z = key ^ segment.wrapping_mul(0xD1B5_4A32_D192_ED03);
         let mut s = [[0u64; LANES]; 4];
@@ -107,25 +108,22 @@ impl Lanes {
     }
 }
 
-/// Fill `out` with `f` of the stream's values `start..start + out.len()`.
-fn fill<T: Copy>(key: u64, start: u64, out: &mut [T], f: impl Fn(u64) -> T) {
+/// Call `sink` with the stream's raw values `start..start + n`, at most a
+/// segment at a time. Inlined into the multiversioned drawers below, so the
+/// generator is compiled for the widest vector unit the CPU has.
+#[inline(always)]
+fn stream(key: u64, start: u64, n: usize, mut sink: impl FnMut(&[u64])) {
     let mut buf = [0u64; SEG as usize];
-    let mut pos = start;
-    let mut done = 0;
-    while done < out.len() {
+    let (mut pos, end) = (start, start + n as u64);
+    while pos < end {
         let (segment, offset) = (pos / SEG, (pos % SEG) as usize);
+        let take = (SEG as usize - offset).min((end - pos) as usize);
         let mut lanes = Lanes::seed(key, segment);
-        for step in buf.chunks_exact_mut(LANES) {
+        let steps = (offset + take).div_ceil(LANES);
+        for step in buf.chunks_exact_mut(LANES).take(steps) {
             step.copy_from_slice(&lanes.next());
         }
-        let take = (SEG as usize - offset).min(out.len() - done);
-        for (o, &b) in out[done..done + take]
-            .iter_mut()
-            .zip(&buf[offset..offset + take])
-        {
-            *o = f(b);
-        }
-        done += take;
+        sink(&buf[offset..offset + take]);
         pos += take as u64;
     }
 }
@@ -135,22 +133,43 @@ fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// `low + span * u` for the stream's uniform values `u` in `[0, 1)`.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512dq+avx512vl", "x86_64+avx2"))]
+fn uniforms(key: u64, start: u64, n: usize, low: f64, span: f64) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n);
+    stream(key, start, n, |b| {
+        out.extend(b.iter().map(|&b| low + span * unit(b)))
+    });
+    out
+}
+
+/// Integers uniform on `[low, low + span)` by Lemire's multiply-shift; the
+/// bias is below span / 2^64.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512dq+avx512vl", "x86_64+avx2"))]
+fn integers(key: u64, start: u64, n: usize, low: i64, span: u128) -> Vec<i64> {
+    let mut out = Vec::with_capacity(n);
+    stream(key, start, n, |b| {
+        out.extend(
+            b.iter()
+                .map(|&b| (low as i128 + ((b as u128 * span) >> 64) as i128) as i64),
+        )
+    });
+    out
+}
+
 /// Draw elements `start..start + n` of the stream `key` as a flat vector.
 pub fn draw(dist: Dist, key: u64, start: u64, n: usize) -> ArrayChunk {
     let dim = IxDyn(&[n]);
     match dist {
         Dist::Uniform { low, high } => {
-            let span = high - low;
-            let mut data = vec![0.0f64; n];
-            fill(key, start, &mut data, |b| low + span * unit(b));
+            let data = uniforms(key, start, n, low, high - low);
             ArrayChunk::F64(ArrayD::from_shape_vec(dim, data).expect("n values"))
         }
         Dist::Normal { loc, scale } => {
             // Box-Muller on the uniform pair (2j, 2j + 1): element i uses pair i / 2.
             let first = start / 2 * 2;
             let count = ((start + n as u64).div_ceil(2) * 2 - first) as usize;
-            let mut u = vec![0.0f64; count];
-            fill(key, first, &mut u, unit);
+            let u = uniforms(key, first, count, 0.0, 1.0);
             let skip = (start - first) as usize;
             let data: Vec<f64> = (0..n)
                 .map(|i| {
@@ -170,11 +189,7 @@ pub fn draw(dist: Dist, key: u64, start: u64, n: usize) -> ArrayChunk {
         }
         Dist::Integers { low, high } => {
             let span = (high as i128 - low as i128) as u128;
-            let mut data = vec![0i64; n];
-            // Lemire's multiply-shift; the bias is below span / 2^64.
-            fill(key, start, &mut data, |b| {
-                (low as i128 + ((b as u128 * span) >> 64) as i128) as i64
-            });
+            let data = integers(key, start, n, low, span);
             ArrayChunk::I64(ArrayD::from_shape_vec(dim, data).expect("n values"))
         }
     }
