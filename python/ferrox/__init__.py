@@ -11,7 +11,12 @@ Change an import and keep your code::
 
 from __future__ import annotations
 
-from ferrox import config, diagnostics, ops
+from ferrox import (
+    _cpu,  # noqa: F401  (first: it checks the CPU before the core loads)
+    config,
+    diagnostics,
+    ops,
+)
 from ferrox._core import __version__
 from ferrox.base import compute, get_scheduler, persist, tokenize, visualize
 from ferrox.delayed import Delayed, delayed
