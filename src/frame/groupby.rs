@@ -165,7 +165,10 @@ fn groups_of(df: &DataFrame, keys: &[String]) -> FxResult<(GroupPositions, Vec<C
         };
         return Ok((groups.into_sliceable(), Vec::new()));
     }
-    let gb = df.group_by(keys.iter().map(|k| k.as_str()))?;
+    // One thread per partition: partitions already run in parallel, and
+    // polars' partitioned multi-threaded hashing costs more in total.
+    let by = df.select_to_vec(keys.iter().map(|k| k.as_str()))?;
+    let gb = df.group_by_with_series(by, false, false)?;
     let keys = gb.keys();
     Ok((gb.into_groups(), keys))
 }

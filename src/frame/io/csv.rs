@@ -148,7 +148,17 @@ fn all_missing_as_floats(df: DataFrame) -> FxResult<DataFrame> {
 /// from `nan`, `NaN`, `-nan`, …). Columns without one are not rebuilt.
 fn mark_pandas_missing(df: DataFrame) -> PolarsResult<DataFrame> {
     let longest = PANDAS_NA.iter().map(|m| m.len()).max().unwrap_or(0);
-    let is_marker = |v: &str| v.len() <= longest && PANDAS_NA.contains(&v);
+    // Most text is rejected by its length or its first byte.
+    let mut first = [false; 256];
+    for m in PANDAS_NA {
+        if let Some(b) = m.bytes().next() {
+            first[b as usize] = true;
+        }
+    }
+    let is_marker = |v: &str| match v.as_bytes().first() {
+        None => true,
+        Some(&b) => v.len() <= longest && first[b as usize] && PANDAS_NA.contains(&v),
+    };
     let height = df.height();
     let mut changed = false;
     let mut cols = Vec::with_capacity(df.width());
@@ -157,7 +167,15 @@ fn mark_pandas_missing(df: DataFrame) -> PolarsResult<DataFrame> {
         let out = match s.dtype() {
             DataType::String => {
                 let ca = s.str()?;
-                if ca.iter().flatten().any(is_marker) {
+                // A pass over the views (length, first bytes) rules most
+                // columns out without touching the text.
+                let candidate = ca.downcast_iter().any(|arr| {
+                    arr.views().iter().fold(false, |seen, v| {
+                        let short = v.length as usize <= longest;
+                        seen | (v.length == 0) | (short & first[(v.prefix & 0xff) as usize])
+                    })
+                });
+                if candidate && ca.iter().flatten().any(is_marker) {
                     let marked: StringChunked =
                         ca.iter().map(|v| v.filter(|v| !is_marker(v))).collect();
                     Some(marked.with_name(s.name().clone()).into_series())
