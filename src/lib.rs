@@ -16,8 +16,8 @@ use pyo3::prelude::*;
 
 /// Kernels allocate and free block- and tile-sized buffers all the time;
 /// mimalloc keeps them in reusable pages instead of returning them to the OS.
-/// Built without transparent huge pages (`no_thp`): with them a worker's
-/// first small allocation makes a whole 2 MiB page resident.
+/// Its arenas are committed on demand (`ferrox/_allocator.py` sets the
+/// option before this library loads).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

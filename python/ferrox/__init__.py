@@ -11,8 +11,9 @@ Change an import and keep your code::
 
 from __future__ import annotations
 
-from ferrox import (
-    _cpu,  # noqa: F401  (first: it checks the CPU before the core loads)
+from ferrox import (  # _allocator and _cpu first: they run before the core loads
+    _allocator,  # noqa: F401
+    _cpu,  # noqa: F401
     config,
     diagnostics,
     ops,
