@@ -14,12 +14,11 @@ use std::sync::Arc;
 use polars_core::prelude::*;
 
 use super::expr::{index_column, token_of, FrameExpr, FrameOp};
-use super::kernels::Partition;
-use super::reduce::{reduction_tree, Step};
+use super::reduce::{frame_tree, FrameTree};
 use super::shuffle::{nan_to_null, stack};
 use super::sort::frames;
 use crate::error::{FxError, FxResult};
-use crate::graph::{Kernel, Node};
+use crate::graph::Node;
 use crate::value::Value;
 
 fn value_name(i: usize) -> PlSmallStr {
@@ -59,17 +58,15 @@ fn pick(s: &Series, pos: Option<usize>, name: PlSmallStr) -> Series {
     }
 }
 
-struct ArgKernel {
-    step: Step,
+struct ArgTree {
     columns: Arc<Vec<PlSmallStr>>,
     max: bool,
     skipna: bool,
     /// The partials' schema.
     schema: Arc<Schema>,
-    source: Option<Partition>,
 }
 
-impl ArgKernel {
+impl ArgTree {
     /// The partial of `values` (one column per input column) and `labels`.
     fn partial(&self, values: &[Series], labels: &Series, missing: &[bool]) -> FxResult<DataFrame> {
         let mut cols = Vec::with_capacity(3 * values.len());
@@ -81,6 +78,10 @@ impl ArgKernel {
         }
         Ok(DataFrame::new(1, cols)?)
     }
+}
+
+impl FrameTree for ArgTree {
+    const NAMES: [&'static str; 3] = ["idx-chunk", "idx-combine", "idx-agg"];
 
     fn chunk(&self, df: &DataFrame) -> FxResult<DataFrame> {
         let labels = df.column(&index_column(0))?.as_materialized_series();
@@ -141,30 +142,6 @@ impl ArgKernel {
     }
 }
 
-impl Kernel for ArgKernel {
-    fn name(&self) -> &str {
-        match self.step {
-            Step::Chunk => "idx-chunk",
-            Step::Combine => "idx-combine",
-            Step::Aggregate => "idx-agg",
-        }
-    }
-    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
-        let out = match self.step {
-            Step::Chunk => {
-                let source = self.source.as_ref().expect("chunk steps read a partition");
-                self.chunk(&*source.eval(inputs)?)?
-            }
-            Step::Combine => self.merge(inputs)?,
-            Step::Aggregate => self.finish(self.merge(inputs)?)?,
-        };
-        Ok(Value::Frame(Arc::new(out)))
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
 /// `idxmax` / `idxmin` of `columns` (one row of index labels).
 pub struct ArgExtremeOp {
     input: Arc<FrameExpr>,
@@ -198,22 +175,16 @@ impl FrameOp for ArgExtremeOp {
             schema.insert(label_name(i), label_dtype.clone());
             schema.insert(missing_name(i), DataType::Boolean);
         }
-        let schema = Arc::new(schema);
         let mut wanted = vec![index_column(0)];
         wanted.extend(self.columns.iter().cloned());
         let (needed, _) = super::sort::needed(&self.input, &wanted);
-        let (columns, max, skipna) = (self.columns.clone(), self.max, self.skipna);
-        let kernel = move |step, source| -> Arc<dyn Kernel> {
-            Arc::new(ArgKernel {
-                step,
-                columns: columns.clone(),
-                max,
-                skipna,
-                schema: schema.clone(),
-                source,
-            })
+        let tree = ArgTree {
+            columns: self.columns.clone(),
+            max: self.max,
+            skipna: self.skipna,
+            schema: Arc::new(schema),
         };
-        reduction_tree(&e.name, &self.input, &needed, self.split_every, &kernel)
+        frame_tree(&e.name, &self.input, &needed, self.split_every, tree)
     }
     fn one_row(&self) -> bool {
         true

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use polars_core::prelude::*;
 
 use super::expr::{token_of, FrameExpr, FrameOp};
-use super::kernels::{frame_input, Partition};
+use super::kernels::frame_input;
 use super::lower::node_with;
-use super::reduce::{reduction_tree, Step};
+use super::reduce::{frame_tree, FrameTree};
 use super::sort::{frames, key};
 use crate::error::{FxError, FxResult};
 use crate::graph::{Kernel, Node, Op};
@@ -34,50 +34,43 @@ pub fn unknown_categories() -> FxResult<DataType> {
 
 /// The distinct non-missing values of a text column (sorted by the last
 /// step).
-struct CategoriesKernel {
-    step: Step,
+struct CategoriesTree {
     column: PlSmallStr,
-    source: Option<Partition>,
 }
 
-impl Kernel for CategoriesKernel {
-    fn name(&self) -> &str {
-        "categories"
-    }
-    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
-        let s = match &self.source {
-            Some(p) => p
-                .eval(inputs)?
-                .column(&self.column)?
-                .as_materialized_series()
-                .clone(),
-            None => {
-                let mut all: Option<Series> = None;
-                for df in frames(inputs)? {
-                    let s = df.column(&self.column)?.as_materialized_series();
-                    match &mut all {
-                        None => all = Some(s.clone()),
-                        Some(acc) => {
-                            acc.append(s)?;
-                        }
-                    }
-                }
-                all.ok_or_else(|| FxError::InvalidArgument("nothing to combine".into()))?
-            }
-        };
+impl CategoriesTree {
+    fn distinct(&self, s: Series) -> FxResult<DataFrame> {
         let s = s.drop_nulls().unique()?;
-        let s = if matches!(self.step, Step::Aggregate) {
-            s.sort(SortOptions::default().with_multithreaded(false))?
-        } else {
-            s
-        };
-        Ok(Value::Frame(Arc::new(DataFrame::new(
-            s.len(),
-            vec![s.into_column()],
-        )?)))
+        Ok(DataFrame::new(s.len(), vec![s.into_column()])?)
     }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
+}
+
+impl FrameTree for CategoriesTree {
+    const NAMES: [&'static str; 3] = ["categories"; 3];
+
+    fn chunk(&self, partition: &DataFrame) -> FxResult<DataFrame> {
+        let s = partition.column(&self.column)?.as_materialized_series();
+        self.distinct(s.clone())
+    }
+
+    fn merge(&self, partials: &[Value]) -> FxResult<DataFrame> {
+        let mut all: Option<Series> = None;
+        for df in frames(partials)? {
+            let s = df.column(&self.column)?.as_materialized_series();
+            match &mut all {
+                None => all = Some(s.clone()),
+                Some(acc) => {
+                    acc.append(s)?;
+                }
+            }
+        }
+        self.distinct(all.ok_or_else(|| FxError::InvalidArgument("nothing to combine".into()))?)
+    }
+
+    fn finish(&self, merged: DataFrame) -> FxResult<DataFrame> {
+        let s = merged.column(&self.column)?.as_materialized_series();
+        let s = s.sort(SortOptions::default().with_multithreaded(false))?;
+        Ok(DataFrame::new(s.len(), vec![s.into_column()])?)
     }
 }
 
@@ -117,16 +110,11 @@ pub struct CategorizeOp {
 impl CategorizeOp {
     fn categories(&self, e: &FrameExpr) -> Arc<Node> {
         let name = format!("{}-categories", e.name);
-        let column = self.column.clone();
-        let kernel = move |step, source| -> Arc<dyn Kernel> {
-            Arc::new(CategoriesKernel {
-                step,
-                column: column.clone(),
-                source,
-            })
+        let tree = CategoriesTree {
+            column: self.column.clone(),
         };
         let columns = [self.column.clone()];
-        reduction_tree(&name, &self.input, &columns, self.split_every, &kernel)
+        frame_tree(&name, &self.input, &columns, self.split_every, tree)
     }
 
     fn cast(&self, name: &str, i: usize, part: Arc<Node>, cats: Arc<Node>) -> Arc<Node> {

@@ -15,12 +15,11 @@ use std::sync::Arc;
 use polars_core::prelude::*;
 
 use super::expr::{index_column, token_of, FrameExpr, FrameOp};
-use super::kernels::Partition;
-use super::reduce::{reduction_tree, Step};
+use super::reduce::{frame_tree, FrameTree};
 use super::shuffle::{nan_to_null, sort_frame, stack};
 use super::sort::frames;
 use crate::error::{FxError, FxResult};
-use crate::graph::{Kernel, Node};
+use crate::graph::Node;
 use crate::value::Value;
 
 /// The name of the count column of a partial.
@@ -78,18 +77,27 @@ fn count(df: &DataFrame, keys: &[PlSmallStr], counts: Option<&Column>) -> FxResu
     Ok(DataFrame::new(groups.len(), cols)?)
 }
 
-struct CountsKernel {
-    step: Step,
+struct CountsTree {
     keys: Arc<Vec<PlSmallStr>>,
     dropna: bool,
     finish: Finish,
     /// The partials' schema (keys, then the count).
     schema: Arc<Schema>,
-    source: Option<Partition>,
 }
 
-impl CountsKernel {
-    fn merged(&self, inputs: &[Value]) -> FxResult<DataFrame> {
+impl FrameTree for CountsTree {
+    const NAMES: [&'static str; 3] = [
+        "value-counts-chunk",
+        "value-counts-combine",
+        "value-counts-agg",
+    ];
+
+    fn chunk(&self, partition: &DataFrame) -> FxResult<DataFrame> {
+        let df = keys_of(partition, &self.keys, self.dropna)?;
+        count(&df, &self.keys, None)
+    }
+
+    fn merge(&self, inputs: &[Value]) -> FxResult<DataFrame> {
         let all = stack(&frames(inputs)?, &self.schema)?;
         count(&all, &self.keys, Some(all.column(COUNT)?))
     }
@@ -146,31 +154,6 @@ impl CountsKernel {
     }
 }
 
-impl Kernel for CountsKernel {
-    fn name(&self) -> &str {
-        match self.step {
-            Step::Chunk => "value-counts-chunk",
-            Step::Combine => "value-counts-combine",
-            Step::Aggregate => "value-counts-agg",
-        }
-    }
-    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
-        let out = match self.step {
-            Step::Chunk => {
-                let source = self.source.as_ref().expect("chunk steps read a partition");
-                let df = keys_of(&*source.eval(inputs)?, &self.keys, self.dropna)?;
-                count(&df, &self.keys, None)?
-            }
-            Step::Combine => self.merged(inputs)?,
-            Step::Aggregate => self.finish(self.merged(inputs)?)?,
-        };
-        Ok(Value::Frame(Arc::new(out)))
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
 /// `value_counts` / `mode` of the key columns of `input` (one partition).
 pub struct CountsOp {
     input: Arc<FrameExpr>,
@@ -200,20 +183,14 @@ impl FrameOp for CountsOp {
             schema.insert(k.clone(), dtype);
         }
         schema.insert(COUNT.into(), DataType::Int64);
-        let schema = Arc::new(schema);
-        let (keys, dropna, finish) = (self.keys.clone(), self.dropna, self.finish);
-        let kernel = move |step, source| -> Arc<dyn Kernel> {
-            Arc::new(CountsKernel {
-                step,
-                keys: keys.clone(),
-                dropna,
-                finish,
-                schema: schema.clone(),
-                source,
-            })
+        let tree = CountsTree {
+            keys: self.keys.clone(),
+            dropna: self.dropna,
+            finish: self.finish,
+            schema: Arc::new(schema),
         };
         let (columns, _) = super::sort::needed(&self.input, &self.keys);
-        reduction_tree(&e.name, &self.input, &columns, self.split_every, &kernel)
+        frame_tree(&e.name, &self.input, &columns, self.split_every, tree)
     }
 }
 

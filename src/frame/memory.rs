@@ -18,11 +18,10 @@ use std::sync::Arc;
 use polars_core::prelude::*;
 
 use super::expr::{token_of, FrameExpr, FrameOp};
-use super::kernels::Partition;
-use super::reduce::{reduction_tree, Step};
+use super::reduce::{frame_tree, FrameTree};
 use super::sort::frames;
 use crate::error::{FxError, FxResult};
-use crate::graph::{Kernel, Node};
+use crate::graph::Node;
 use crate::value::Value;
 
 /// Sizes of the Python objects of an `object` boolean column (`True`,
@@ -169,16 +168,20 @@ fn own_bytes(s: &Series) -> FxResult<i64> {
     })
 }
 
-struct MemoryKernel {
-    step: Step,
+struct MemoryTree {
     columns: Arc<Vec<(PlSmallStr, DataType)>>,
     /// The integer index column whose progression is tracked.
     range_index: Option<PlSmallStr>,
     deep: Option<ObjectSizes>,
-    source: Option<Partition>,
 }
 
-impl MemoryKernel {
+impl FrameTree for MemoryTree {
+    const NAMES: [&'static str; 3] = [
+        "memory-usage-chunk",
+        "memory-usage-combine",
+        "memory-usage-agg",
+    ];
+
     fn chunk(&self, df: &DataFrame) -> FxResult<DataFrame> {
         let mut cols = vec![Column::new(ROWS.into(), [df.height() as i64])];
         for (i, (c, _)) in self.columns.iter().enumerate() {
@@ -276,30 +279,6 @@ impl MemoryKernel {
     }
 }
 
-impl Kernel for MemoryKernel {
-    fn name(&self) -> &str {
-        match self.step {
-            Step::Chunk => "memory-usage-chunk",
-            Step::Combine => "memory-usage-combine",
-            Step::Aggregate => "memory-usage-agg",
-        }
-    }
-    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
-        let out = match self.step {
-            Step::Chunk => {
-                let source = self.source.as_ref().expect("chunk steps read a partition");
-                self.chunk(&*source.eval(inputs)?)?
-            }
-            Step::Combine => self.merge(inputs)?,
-            Step::Aggregate => self.finish(self.merge(inputs)?)?,
-        };
-        Ok(Value::Frame(Arc::new(out)))
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
 /// `memory_usage` of every column of `input`, index columns included.
 pub struct MemoryOp {
     input: Arc<FrameExpr>,
@@ -331,18 +310,12 @@ impl FrameOp for MemoryOp {
             }
             _ => None,
         };
-        let columns = Arc::new(columns);
-        let deep = self.deep;
-        let kernel = move |step, source| -> Arc<dyn Kernel> {
-            Arc::new(MemoryKernel {
-                step,
-                columns: columns.clone(),
-                range_index: range_index.clone(),
-                deep,
-                source,
-            })
+        let tree = MemoryTree {
+            columns: Arc::new(columns),
+            range_index,
+            deep: self.deep,
         };
-        reduction_tree(&e.name, &self.input, &names, self.split_every, &kernel)
+        frame_tree(&e.name, &self.input, &names, self.split_every, tree)
     }
 }
 

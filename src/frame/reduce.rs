@@ -162,6 +162,70 @@ pub(crate) fn reduction_tree(
     )
 }
 
+/// A tree reduction whose partials are frames: `chunk` makes a partition's
+/// partial, `merge` folds partials into one, `finish` turns the merged
+/// partial into the result.
+pub(crate) trait FrameTree: Send + Sync + 'static {
+    /// Task names of the chunk, combine and aggregate steps.
+    const NAMES: [&'static str; 3];
+    /// A partition's partial.
+    fn chunk(&self, partition: &DataFrame) -> FxResult<DataFrame>;
+    /// Partials (frame values) folded into one.
+    fn merge(&self, partials: &[Value]) -> FxResult<DataFrame>;
+    /// The result, from the merged partial.
+    fn finish(&self, merged: DataFrame) -> FxResult<DataFrame>;
+}
+
+/// One step of a [`FrameTree`] as a task (chunk steps read `source`).
+struct TreeStep<T> {
+    step: Step,
+    tree: Arc<T>,
+    source: Option<Partition>,
+}
+
+impl<T: FrameTree> Kernel for TreeStep<T> {
+    fn name(&self) -> &str {
+        match self.step {
+            Step::Chunk => T::NAMES[0],
+            Step::Combine => T::NAMES[1],
+            Step::Aggregate => T::NAMES[2],
+        }
+    }
+    fn run(&self, inputs: &[Value]) -> FxResult<Value> {
+        let out = match self.step {
+            Step::Chunk => {
+                let source = self.source.as_ref().expect("chunk steps read a partition");
+                self.tree.chunk(&*source.eval(inputs)?)?
+            }
+            Step::Combine => self.tree.merge(inputs)?,
+            Step::Aggregate => self.tree.finish(self.tree.merge(inputs)?)?,
+        };
+        Ok(Value::Frame(Arc::new(out)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// [`reduction_tree`] with the steps of `tree`.
+pub(crate) fn frame_tree<T: FrameTree>(
+    name: &str,
+    input: &Arc<FrameExpr>,
+    columns: &[PlSmallStr],
+    split_every: usize,
+    tree: T,
+) -> Arc<Node> {
+    let tree = Arc::new(tree);
+    let kernel = move |step, source| -> Arc<dyn Kernel> {
+        Arc::new(TreeStep {
+            step,
+            tree: tree.clone(),
+            source,
+        })
+    };
+    reduction_tree(name, input, columns, split_every, &kernel)
+}
+
 /// One step of a reduction tree.
 struct ReduceKernel {
     step: Step,
