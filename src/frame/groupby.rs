@@ -25,6 +25,7 @@ use polars_core::prelude::*;
 use polars_ops::prelude::*;
 
 use super::expr::{index_column, ORDER};
+use super::group_ids::DenseGroups;
 use crate::error::{FxError, FxResult};
 
 /// An aggregation pandas' group-by offers.
@@ -465,6 +466,9 @@ pub fn chunk(
     if gathers(aggs) {
         return gather_rows(&df, keys, aggs);
     }
+    if let Some(out) = dense_chunk(&df, keys, aggs)? {
+        return Ok(out);
+    }
     let (groups, mut cols) = groups_of(&df, keys)?;
     for (i, spec) in aggs.iter().enumerate() {
         let col = prepare(df.column(&spec.column)?, spec.op)?;
@@ -484,6 +488,51 @@ pub fn chunk(
     }
     let height = groups.len();
     Ok(DataFrame::new(height, cols)?)
+}
+
+/// The chunk step in one pass over the rows (see [`DenseGroups`]), when
+/// it applies: one text key, and only sums (of float64 or int64 values),
+/// means, counts and sizes. The partials are those of the general step.
+fn dense_chunk(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult<Option<DataFrame>> {
+    let [key] = keys else {
+        return Ok(None);
+    };
+    let key = df.column(key)?;
+    if !key.dtype().is_string() {
+        return Ok(None);
+    }
+    let mut prepared = Vec::with_capacity(aggs.len());
+    for spec in aggs {
+        let col = prepare(df.column(&spec.column)?, spec.op)?;
+        let fits = match spec.op {
+            AggOp::Sum | AggOp::Mean => matches!(col.dtype(), DataType::Float64 | DataType::Int64),
+            AggOp::Count | AggOp::Size => true,
+            _ => false,
+        };
+        if !fits {
+            return Ok(None);
+        }
+        prepared.push(col);
+    }
+    let groups = DenseGroups::of_text(key.as_materialized_series().str()?);
+    let mut cols = vec![groups.keys(key)?];
+    for (i, (spec, col)) in aggs.iter().zip(&prepared).enumerate() {
+        for (how, part) in chunk_parts(spec.op) {
+            let out = match how {
+                Reduce::Sum => match col.as_materialized_series().f64() {
+                    Ok(ca) => groups.sum_f64(ca).into_column(),
+                    Err(_) => groups
+                        .sum_i64(col.as_materialized_series().i64()?)
+                        .into_column(),
+                },
+                Reduce::ValidCount => groups.valid_count(col).into_column(),
+                Reduce::Size => groups.size().into_column(),
+                _ => unreachable!("dense_chunk admits sums and counts only"),
+            };
+            cols.push(out.with_name(partial_name(i, part)));
+        }
+    }
+    Ok(Some(DataFrame::new(groups.len(), cols)?))
 }
 
 /// Stack partial frames (partitions may disagree on a column's dtype: an

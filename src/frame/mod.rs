@@ -9,7 +9,7 @@
 //!   the `.str` and `.dt` methods.
 //! - [`source`]: where partitions come from; [`io`] the file formats.
 //! - [`groupby`]: group-by aggregations and reductions as chunk → combine →
-//!   aggregate.
+//!   aggregate; [`group_ids`] the one-pass chunk step for one text key.
 //! - [`lower`]: expressions to tasks, with projection pushdown;
 //!   [`kernels`]: the task kernels.
 //! - [`scan`]: cumulative reductions across partitions; [`neighbour`]:
@@ -35,6 +35,7 @@ pub mod counts;
 pub mod distinct;
 pub mod export;
 pub mod expr;
+pub mod group_ids;
 pub mod group_ops;
 pub mod groupby;
 pub mod index;

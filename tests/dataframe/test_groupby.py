@@ -18,6 +18,8 @@ import ferrox.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from ferrox.testing import assert_eq
+from ferrox.testing.strategies import frame_from_partitions, partition_sizes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
@@ -358,3 +360,62 @@ def test_groupby_hypothesis(
         paths = write_csvs(directory, frames, na_rep=na_rep)
         ddf = dd.read_csv(str(pathlib.Path(directory) / "data_*.csv"))
         check(ddf, read_pandas(paths), keys, agg, selection, split_every=split_every)
+
+
+# --- one text key: the one-pass chunk step ------------------------------------
+
+#: Keys of at most 12 bytes (held in their Arrow view) and longer ones that
+#: share a prefix and a length, differing only past the view's prefix.
+_TEXT_KEYS = [
+    "",
+    "a",
+    "B",
+    "twelve bytes",
+    "a longer key, part one",
+    "a longer key, part two",
+    None,
+]
+
+
+@st.composite
+def text_key_frames(draw: st.DrawFn) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    n = draw(st.integers(0, 30))
+    values = st.lists(st.sampled_from([-1.5, 0.25, 2.0, np.inf, np.nan]), min_size=n, max_size=n)
+    frame = pd.DataFrame(
+        {
+            "k": pd.array(
+                draw(st.lists(st.sampled_from(_TEXT_KEYS), min_size=n, max_size=n)), dtype="str"
+            ),
+            "x": np.array(draw(values), dtype=np.float64),
+            "n": np.array(
+                draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), dtype=np.int64
+            ),
+            "b": np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n))),
+        },
+        index=pd.RangeIndex(n),
+    )
+    return frame, draw(partition_sizes(n, 6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=text_key_frames(), dropna=st.booleans())
+def test_text_key_sums_means_counts(data, dropna):
+    pdf, sizes = data
+    ddf = frame_from_partitions(pdf, sizes)
+    g, pg = ddf.groupby("k", dropna=dropna), pdf.groupby("k", dropna=dropna)
+    for agg in ["sum", "mean", "count"]:
+        for col in ["x", "n", "b"]:
+            assert_eq(getattr(g[col], agg)(), getattr(pg[col], agg)())
+    assert_eq(g.size(), pg.size())
+    assert_eq(
+        g.agg({"x": ["sum", "mean"], "n": "count"}), pg.agg({"x": ["sum", "mean"], "n": "count"})
+    )
+
+
+def test_text_key_sum_is_compensated():
+    # Many small values after a large one: an uncompensated sum drifts.
+    x = np.concatenate([[1e16], np.full(999, 1.0), [-1e16]])
+    pdf = pd.DataFrame({"k": pd.array(["g"] * x.size, dtype="str"), "x": x})
+    ddf = dd.from_pandas(pdf, npartitions=1)
+    assert_eq(ddf.groupby("k").x.sum(), pdf.groupby("k").x.sum())
+    assert_eq(ddf.groupby("k").x.mean(), pdf.groupby("k").x.mean())
