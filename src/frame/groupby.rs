@@ -498,18 +498,15 @@ fn dense_chunk(df: &DataFrame, keys: &[String], aggs: &[AggSpec]) -> FxResult<Op
         return Ok(None);
     };
     let key = df.column(key)?;
-    if !key.dtype().is_string() {
+    let ops = |a: &AggSpec| matches!(a.op, AggOp::Sum | AggOp::Mean | AggOp::Count | AggOp::Size);
+    if !key.dtype().is_string() || !aggs.iter().all(ops) {
         return Ok(None);
     }
     let mut prepared = Vec::with_capacity(aggs.len());
     for spec in aggs {
         let col = prepare(df.column(&spec.column)?, spec.op)?;
-        let fits = match spec.op {
-            AggOp::Sum | AggOp::Mean => matches!(col.dtype(), DataType::Float64 | DataType::Int64),
-            AggOp::Count | AggOp::Size => true,
-            _ => false,
-        };
-        if !fits {
+        let summable = matches!(col.dtype(), DataType::Float64 | DataType::Int64);
+        if matches!(spec.op, AggOp::Sum | AggOp::Mean) && !summable {
             return Ok(None);
         }
         prepared.push(col);
