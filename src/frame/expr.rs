@@ -747,6 +747,7 @@ impl AggOp {
             AggOp::Mean | AggOp::Std | AggOp::Var | AggOp::Median | AggOp::Quantile if numeric => {
                 DataType::Float64
             }
+            AggOp::Sum if dtype.is_string() => DataType::String,
             AggOp::Sum | AggOp::Prod if dtype.is_bool() => DataType::Int64,
             AggOp::Sum | AggOp::Prod if dtype.is_integer() => DataType::Int64,
             AggOp::Sum | AggOp::Prod | AggOp::Min | AggOp::Max if numeric => dtype.clone(),

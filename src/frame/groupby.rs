@@ -232,6 +232,7 @@ fn reduce(col: &Column, groups: &GroupsType, how: Reduce) -> FxResult<Column> {
     // cover its rows exactly), so every group index is in bounds.
     let out = unsafe {
         match how {
+            Reduce::Sum if col.dtype().is_string() => return concat_text(col, groups),
             Reduce::Sum => col.agg_sum(groups),
             Reduce::Prod => return prod(col, groups),
             // polars 0.55's `agg_valid_count` returns the column's length
@@ -277,6 +278,23 @@ fn prod(col: &Column, groups: &GroupsType) -> FxResult<Column> {
         })?;
         Ok(Int64Chunked::from_vec(name, v).into_column())
     }
+}
+
+/// pandas' sum of text: per group, its non-missing values joined in row
+/// order ("" for none).
+fn concat_text(col: &Column, groups: &GroupsType) -> FxResult<Column> {
+    let s = col.as_materialized_series().rechunk();
+    let ca = s.str()?;
+    let mut joined = String::new();
+    let mut out = StringChunkedBuilder::new(col.name().clone(), groups.len());
+    per_group(groups, |rows| {
+        joined.clear();
+        rows.filter_map(|i| ca.get(i))
+            .for_each(|v| joined.push_str(v));
+        out.append_value(&joined);
+        Ok(())
+    })?;
+    Ok(out.finish().into_column())
 }
 
 /// Call `f` with the row numbers of each group, in group order.

@@ -47,7 +47,7 @@ def test_numeric_series_reductions(frames, op, column):
     assert_eq(getattr(ddf[column], op)(), getattr(pdf[column], op)())
 
 
-@pytest.mark.parametrize("op", ["min", "max", "count", "nunique"])
+@pytest.mark.parametrize("op", ["min", "max", "count", "nunique", "sum"])
 def test_text_series_reductions(frames, op):
     ddf, pdf = frames
     assert_eq(getattr(ddf.s, op)(), getattr(pdf.s, op)())
