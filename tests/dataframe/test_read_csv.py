@@ -289,16 +289,31 @@ def test_all_missing_column_in_first_file(tmp_path, write_csvs, read_pandas):
     check_frame(dd.read_csv(paths), read_pandas(paths), 2)
 
 
-@pytest.mark.xfail(
-    reason="the schema comes from the first file only: ints there and floats in a later "
-    "file raise ValueError (could not parse `1.5` as dtype `i64`); pandas gives float64",
-    strict=True,
+@pytest.mark.parametrize(
+    "later",
+    [
+        pd.DataFrame({"value": [1.5, 3.0], "n": [3, 4]}),
+        pd.DataFrame({"value": [np.nan, 2.25], "n": [5, 6]}),
+        pd.DataFrame({"value": [1e300, 7.0], "n": [2**62, 1]}),
+    ],
+    ids=["fractions", "with NaN", "large"],
 )
-def test_int_column_that_is_float_in_a_later_file(tmp_path, write_csvs, read_pandas):
-    paths = write_csvs(
-        tmp_path, [pd.DataFrame({"value": [1, 2]}), pd.DataFrame({"value": [1.5, 3.0]})]
-    )
-    assert_frame_equal(dd.read_csv(paths).compute(), read_pandas(paths))
+def test_int_column_that_is_float_in_a_later_file(tmp_path, write_csvs, read_pandas, later):
+    """The schema comes from the first file's sample; pandas infers each
+    file's own, and the concatenation is float64."""
+    paths = write_csvs(tmp_path, [pd.DataFrame({"value": [1, 2], "n": [1, 2]}), later])
+    expected = read_pandas(paths)
+    assert_frame_equal(dd.read_csv(paths).compute(), expected)
+    assert dd.read_csv(paths)["value"].sum().compute() == expected["value"].sum()
+    assert_frame_equal(dd.read_csv(paths, usecols=["n"]).compute(), expected[["n"]])
+
+
+def test_int_column_with_text_in_a_later_file(tmp_path, write_csvs):
+    """Text in a column inferred as an integer: the reader's error, naming
+    the file (as Dask's read_csv fails on it)."""
+    paths = write_csvs(tmp_path, [pd.DataFrame({"v": [1, 2]}), pd.DataFrame({"v": ["x", "y"]})])
+    with pytest.raises(ValueError, match=os.path.basename(paths[1])):
+        dd.read_csv(paths).compute()
 
 
 def test_files_with_columns_in_different_orders(tmp_path, write_csvs, read_pandas):
@@ -323,17 +338,43 @@ def test_header_none(tmp_path, write_csvs, read_pandas):
     check_frame(dd.read_csv(paths, header=None), read_pandas(paths, header=None), 2)
 
 
-@pytest.mark.xfail(
-    reason="blank lines are read as rows of missing values (ints become float64 with NaN); "
-    "pandas skips them (skip_blank_lines=True)",
-    strict=True,
-)
-def test_blank_lines_are_skipped(tmp_path, write_csvs, read_pandas):
-    # to_csv never writes a blank line, so this file is written as text.
-    frame = pd.DataFrame({"a": [1, 3], "b": [2, 4]})
-    head, first, second = frame.to_csv(index=False).splitlines(keepends=True)
-    paths = write_csvs(tmp_path, [head + first + "\n" + second, frame.to_csv(index=False)])
-    check_frame(dd.read_csv(paths), read_pandas(paths), 2)
+BLANK_LINES = {
+    "empty": "a,b\n1,2\n\n3,4\n",
+    "spaces": "a,b\n1,2\n  \n\t\n3,4\n",
+    "crlf": "a,b\r\n1,2\r\n\r\n3,4\r\n",
+    "trailing": "a,b\n1,2\n3,4\n\n\n",
+    "after header": "a,b\n\n1,2\n3,4",
+    "inside quotes": 'a,b\n1,"x\n\ny"\n\n3,4\n',
+    "text": "a,b\nx,y\n\nz,\n",
+    "one column": "a\n1\n\n2\n",
+}
+
+
+@pytest.mark.parametrize("text", BLANK_LINES.values(), ids=BLANK_LINES.keys())
+def test_blank_lines_are_skipped(tmp_path, write_csvs, read_pandas, text):
+    """pandas' ``skip_blank_lines=True``: a line of nothing but spaces,
+    tabs or ``\\r`` is not a row (unless it is inside a quoted field)."""
+    paths = write_csvs(tmp_path, [text, text])
+    expected = read_pandas(paths)
+    check_frame(dd.read_csv(paths), expected, 2)
+    assert len(dd.read_csv(paths)) == len(expected)
+    assert_frame_equal(dd.read_csv(paths, usecols=["a"]).compute(), expected[["a"]])
+
+
+def test_blank_lines_in_blocks(tmp_path, write_csvs, read_pandas):
+    rows = "".join(f"{i},{i * 2}\n" + ("\n" if i % 7 == 0 else "") for i in range(400))
+    paths = write_csvs(tmp_path, ["a,b\n" + rows])
+    expected = read_pandas(paths)
+    ddf = dd.read_csv(paths, blocksize=512)
+    assert ddf.npartitions > 4
+    assert_frame_equal(ddf.compute(), expected)
+    assert len(ddf) == len(expected)
+
+
+def test_missing_values_row_is_kept(tmp_path, write_csvs, read_pandas):
+    """A row of empty fields is a row of missing values, not a blank line."""
+    paths = write_csvs(tmp_path, ["a,b\n1,2\n,\n3,4\n"])
+    check_frame(dd.read_csv(paths), read_pandas(paths), 1)
 
 
 # --- bad input -------------------------------------------------------------

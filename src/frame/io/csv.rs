@@ -228,6 +228,52 @@ fn unquoted(bytes: &[u8]) -> bool {
     !compressed(bytes) && memchr::memchr(b'"', bytes).is_none()
 }
 
+/// Whether some row of `df` is missing in every column (what a blank line
+/// reads as).
+fn has_empty_row(df: &DataFrame) -> bool {
+    let cols = df.columns();
+    if cols.is_empty() || cols.iter().any(|c| c.null_count() == 0) {
+        return false;
+    }
+    let mut all = cols[0].is_null();
+    for c in &cols[1..] {
+        all = &all & &c.is_null();
+    }
+    all.any()
+}
+
+/// Whether `bytes` may have a blank line: a line that starts with a space,
+/// a tab or a line end (a cheap test before `without_blank_lines`).
+fn may_have_blank_line(bytes: &[u8]) -> bool {
+    let blank_start = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    bytes.first().is_some_and(blank_start)
+        || memchr::memchr_iter(b'\n', bytes).any(|i| bytes.get(i + 1).is_some_and(blank_start))
+}
+
+/// `bytes` without its blank lines (nothing but spaces, tabs or `\r`)
+/// outside quoted fields, or `None` if it has none.
+fn without_blank_lines(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut kept: Option<Vec<u8>> = None;
+    let mut quoted = false;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let line = &bytes[start..end];
+        let blank = !quoted
+            && line
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        match &mut kept {
+            None if blank => kept = Some(bytes[..start].to_vec()),
+            Some(out) if !blank => out.extend_from_slice(line),
+            _ => {}
+        }
+        quoted ^= memchr::memchr_iter(b'"', line).count() % 2 == 1;
+        start = end;
+    }
+    kept
+}
+
 fn io_error(path: &str, e: std::io::Error) -> FxError {
     if e.kind() == std::io::ErrorKind::NotFound {
         FxError::Io(format!("[Errno 2] No such file or directory: '{path}'"))
@@ -258,6 +304,8 @@ fn infer_one(path: &str, spec: &CsvSpec, sample: usize) -> FxResult<Option<Schem
                 head.truncate(end + 1);
             }
         }
+        // pandas skips blank lines; the reader would see rows of missing values.
+        let head = without_blank_lines(&head).unwrap_or(head);
         csv_options(spec)
             .with_infer_schema_length(None)
             .with_n_threads(Some(1))
@@ -501,7 +549,7 @@ pub struct CsvSource {
 }
 
 impl CsvSource {
-    fn options(&self, spec: &ReadSpec<'_>, unquoted: bool) -> CsvReadOptions {
+    fn options(&self, spec: &ReadSpec<'_>, schema: &Arc<Schema>, unquoted: bool) -> CsvReadOptions {
         let base = csv_options(&self.spec)
             .map_parse_options(|o| if unquoted { o.with_quote_char(None) } else { o })
             .with_n_rows(spec.n_rows)
@@ -509,11 +557,11 @@ impl CsvSource {
             .with_n_threads(Some(1));
         if self.spec.names.is_some() {
             // Columns by position, named by `names`.
-            base.with_schema(Some(self.schema.clone()))
+            base.with_schema(Some(schema.clone()))
         } else {
             // Dtypes by column name (files may order their columns
             // differently); the header names the columns.
-            base.with_schema_overwrite(Some(self.schema.clone()))
+            base.with_schema_overwrite(Some(schema.clone()))
         }
     }
 
@@ -539,10 +587,74 @@ impl CsvSource {
             })
     }
 
-    /// Reads a partition of `bytes` with polars' reader; the fast options
+    /// Reads a partition of `bytes`, skipping blank lines as pandas does
+    /// (`skip_blank_lines=True`). polars reads a blank line as a row of
+    /// missing values (or fails on one of spaces), so only a read with such
+    /// a row, or a failed one, looks for blank lines, and parses again
+    /// without them.
+    fn read_bytes(&self, bytes: &[u8], spec: &ReadSpec<'_>) -> PolarsResult<DataFrame> {
+        match self.parse(bytes, spec) {
+            Ok(df) if !has_empty_row(&df) => Ok(df),
+            first => match without_blank_lines(bytes) {
+                Some(kept) => self.parse(&kept, spec),
+                None => first,
+            },
+        }
+    }
+
+    /// Parses `bytes` with the inferred schema, or, where that fails, with
+    /// its integer columns as text (see `ints_from_text`).
+    fn parse(&self, bytes: &[u8], spec: &ReadSpec<'_>) -> PolarsResult<DataFrame> {
+        let err = match self.parse_as(bytes, spec, &self.schema) {
+            Ok(df) => return Ok(df),
+            Err(err) => err,
+        };
+        self.ints_from_text(bytes, spec).ok_or(err)
+    }
+
+    /// The schema comes from the first file's sample; pandas infers every
+    /// file's own. A column inferred as an integer may hold a fraction in
+    /// a later partition, which pandas reads as float64: the integer
+    /// columns (those the caller did not fix) are read as text and cast,
+    /// to their dtype where every value is an integer, else to float64.
+    /// `None` if that fails too (the first error stands).
+    fn ints_from_text(&self, bytes: &[u8], spec: &ReadSpec<'_>) -> Option<DataFrame> {
+        let ints: Vec<&PlSmallStr> = spec
+            .columns
+            .iter()
+            .filter(|c| {
+                self.spec.fixed(c).is_none() && self.schema.get(c).is_some_and(|d| d.is_integer())
+            })
+            .collect();
+        if ints.is_empty() {
+            return None;
+        }
+        let mut schema = (*self.schema).clone();
+        for c in &ints {
+            schema.set_dtype(c, DataType::String);
+        }
+        let mut df = self.parse_as(bytes, spec, &Arc::new(schema)).ok()?;
+        for c in ints {
+            let text = df.column(c).ok()?;
+            let dtype = self.schema.get(c)?;
+            let col = text
+                .strict_cast(dtype)
+                .or_else(|_| text.strict_cast(&DataType::Float64))
+                .ok()?;
+            df.with_column(col).ok()?;
+        }
+        Some(df)
+    }
+
+    /// Parses `bytes` with polars' reader and `schema`; the fast options
     /// first when they apply (see `marks_missing_after`, `unquoted`). A
     /// read of the first rows only does not look for quotes in the rest.
-    fn read_bytes(&self, bytes: &[u8], spec: &ReadSpec<'_>) -> PolarsResult<DataFrame> {
+    fn parse_as(
+        &self,
+        bytes: &[u8],
+        spec: &ReadSpec<'_>,
+        schema: &Arc<Schema>,
+    ) -> PolarsResult<DataFrame> {
         let unquoted = spec.n_rows.is_none() && unquoted(bytes);
         let read = |o: CsvReadOptions| {
             o.into_reader_with_file_handle(std::io::Cursor::new(bytes))
@@ -550,13 +662,13 @@ impl CsvSource {
         };
         if self.marks_missing_after(spec) {
             let fast = self
-                .options(spec, unquoted)
+                .options(spec, schema, unquoted)
                 .map_parse_options(|o| o.with_null_values(None));
             if let Ok(df) = read(fast) {
                 return mark_pandas_missing(df);
             }
         }
-        read(self.options(spec, unquoted))
+        read(self.options(spec, schema, unquoted))
     }
 
     fn finish(&self, df: DataFrame, spec: &ReadSpec<'_>) -> FxResult<DataFrame> {
@@ -621,28 +733,37 @@ impl Source for CsvSource {
     fn count_rows(&self, i: usize) -> Option<FxResult<usize>> {
         let part = &self.parts[i];
         let path = &self.paths[part.file];
+        let count_in = |bytes: Vec<u8>| {
+            polars_io::csv::read::count_rows_from_slice_par(
+                polars_buffer::Buffer::from(bytes),
+                Some(b'"'),
+                None,
+                b'\n',
+                self.spec.has_header,
+                0,
+                0,
+                0,
+                false,
+            )
+            .map_err(|e| with_path(e, path))
+        };
         let count = || -> FxResult<usize> {
             match part.range {
-                None => polars_io::csv::read::count_rows(
-                    path.as_str().into(),
-                    Some(b'"'),
-                    None,
-                    b'\n',
-                    self.spec.has_header,
-                    0,
-                    0,
-                    0,
-                    false,
-                )
-                .map_err(|e| with_path(e, path)),
-                Some((start, end)) => {
-                    let Some(bytes) = block_bytes(path, start, end, self.spec.has_header)
-                        .map_err(|e| io_error(path, e))?
-                    else {
-                        return Ok(0);
-                    };
-                    polars_io::csv::read::count_rows_from_slice_par(
-                        polars_buffer::Buffer::from(bytes),
+                None => {
+                    if !is_compressed(path)? {
+                        let file = File::open(path).map_err(|e| io_error(path, e))?;
+                        // SAFETY: as in `read`.
+                        let map =
+                            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io_error(path, e))?;
+                        // Blank lines are not rows (pandas skips them).
+                        if may_have_blank_line(&map) {
+                            if let Some(kept) = without_blank_lines(&map) {
+                                return count_in(kept);
+                            }
+                        }
+                    }
+                    polars_io::csv::read::count_rows(
+                        path.as_str().into(),
                         Some(b'"'),
                         None,
                         b'\n',
@@ -653,6 +774,17 @@ impl Source for CsvSource {
                         false,
                     )
                     .map_err(|e| with_path(e, path))
+                }
+                Some((start, end)) => {
+                    let Some(bytes) = block_bytes(path, start, end, self.spec.has_header)
+                        .map_err(|e| io_error(path, e))?
+                    else {
+                        return Ok(0);
+                    };
+                    match may_have_blank_line(&bytes) {
+                        true => count_in(without_blank_lines(&bytes).unwrap_or(bytes)),
+                        false => count_in(bytes),
+                    }
                 }
             }
         };
