@@ -211,8 +211,24 @@ pub enum StrOp {
     Replace(String, String, bool),
     /// `slice(start, stop)`
     Slice(i64, Option<i64>),
-    /// `split(pat).str[i]` — the `i`-th piece (missing where there is none).
-    SplitGet(String, i64),
+    /// `split(pat, n, regex)`: the pieces, as a list per value.
+    Split(SplitSpec),
+    /// `split(pat, n, regex).str[i]` — the `i`-th piece (missing where
+    /// there is none).
+    SplitGet(SplitSpec, i64),
+}
+
+/// How `str.split` cuts: around `pat` (a literal, or a regular expression
+/// with `regex`), or around runs of whitespace without one; at most `n`
+/// times (every time for `n <= 0`), as Python's `str.split(pat, n)`.
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub struct SplitSpec {
+    /// The separator; `None` for whitespace.
+    pub pat: Option<String>,
+    /// Whether `pat` is a regular expression.
+    pub regex: bool,
+    /// The most cuts; `<= 0` for all.
+    pub n: i64,
 }
 
 /// Datetime fields and methods (`Series.dt`).

@@ -5,7 +5,7 @@
 use polars_core::prelude::*;
 use polars_ops::prelude::*;
 
-use super::colexpr::StrOp;
+use super::colexpr::{SplitSpec, StrOp};
 use crate::error::{FxError, FxResult};
 
 fn predicate(ca: &StringChunked, f: impl Fn(&str) -> bool) -> Series {
@@ -91,17 +91,90 @@ pub fn apply(op: &StrOp, s: &Series) -> FxResult<Series> {
                 String::new()
             })
         }),
-        StrOp::SplitGet(pat, i) => map(ca, |v| {
-            let parts: Vec<&str> = if pat.is_empty() {
-                v.split_whitespace().collect()
-            } else {
-                v.split(pat.as_str()).collect()
-            };
-            let n = parts.len() as i64;
-            let j = if *i < 0 { n + i } else { *i };
-            (0..n).contains(&j).then(|| parts[j as usize].to_string())
-        }),
+        StrOp::Split(spec) => {
+            let splitter = Splitter::new(spec)?;
+            let mut out = ListStringChunkedBuilder::new(ca.name().clone(), ca.len(), ca.len() * 2);
+            for v in ca.iter() {
+                match v {
+                    Some(v) => out.append_values_iter(splitter.pieces(v).into_iter()),
+                    None => out.append_null(),
+                }
+            }
+            out.finish().into_series()
+        }
+        StrOp::SplitGet(spec, i) => {
+            let splitter = Splitter::new(spec)?;
+            map(ca, |v| {
+                let parts = splitter.pieces(v);
+                let n = parts.len() as i64;
+                let j = if *i < 0 { n + i } else { *i };
+                (0..n).contains(&j).then(|| parts[j as usize].to_string())
+            })
+        }
     })
+}
+
+/// `str.split`'s cutting rule, compiled once per partition.
+enum Splitter {
+    Whitespace(usize),
+    Literal(String, usize),
+    Regex(regex::Regex, usize),
+}
+
+impl Splitter {
+    fn new(spec: &SplitSpec) -> FxResult<Splitter> {
+        // The most cuts; `usize::MAX` for all.
+        let n = if spec.n <= 0 {
+            usize::MAX
+        } else {
+            spec.n as usize
+        };
+        Ok(match &spec.pat {
+            None => Splitter::Whitespace(n),
+            Some(p) if spec.regex => {
+                let re = regex::Regex::new(p).map_err(|e| {
+                    FxError::InvalidArgument(format!("invalid regular expression {p:?}: {e}"))
+                })?;
+                Splitter::Regex(re, n)
+            }
+            Some(p) if p.is_empty() => {
+                return Err(FxError::InvalidArgument("empty separator".into()));
+            }
+            Some(p) => Splitter::Literal(p.clone(), n),
+        })
+    }
+
+    /// The pieces of `v`, as Python's `v.split(pat, n)` (`re.split` for a
+    /// regular expression).
+    fn pieces<'a>(&self, v: &'a str) -> Vec<&'a str> {
+        match self {
+            Splitter::Literal(p, n) => v.splitn(n.saturating_add(1), p.as_str()).collect(),
+            Splitter::Regex(re, n) => re.splitn(v, n.saturating_add(1)).collect(),
+            Splitter::Whitespace(n) => {
+                // Runs of whitespace cut; none at either end makes a piece,
+                // and the rest after `n` cuts keeps its trailing spaces.
+                let mut out = Vec::new();
+                let mut rest = v.trim_start();
+                while !rest.is_empty() {
+                    if out.len() == *n {
+                        out.push(rest);
+                        break;
+                    }
+                    match rest.find(char::is_whitespace) {
+                        Some(at) => {
+                            out.push(&rest[..at]);
+                            rest = rest[at..].trim_start();
+                        }
+                        None => {
+                            out.push(rest);
+                            break;
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
 }
 
 fn python_groups_to_rust(repl: &str) -> String {

@@ -11,7 +11,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
 use super::task::TaskCore;
-use crate::frame::colexpr::{BinOp, ColExpr, DataTypeLit, DtOp, Lit, SeriesLit, StrOp, UnOp};
+use crate::frame::colexpr::{
+    BinOp, ColExpr, DataTypeLit, DtOp, Lit, SeriesLit, SplitSpec, StrOp, UnOp,
+};
 use crate::frame::expr::FrameExpr;
 use crate::frame::groupby::{AggOp, AggSpec};
 use crate::frame::lower;
@@ -497,7 +499,8 @@ impl FrameCore {
     }
 
     /// A `.str` method by name with its arguments.
-    #[pyo3(signature = (method, pat=None, repl=None, flag=false, start=0, stop=None))]
+    #[pyo3(signature = (method, pat=None, repl=None, flag=false, start=0, stop=None, n=-1))]
+    #[allow(clippy::too_many_arguments)]
     fn str_method(
         &self,
         method: &str,
@@ -506,6 +509,7 @@ impl FrameCore {
         flag: bool,
         start: i64,
         stop: Option<i64>,
+        n: i64,
     ) -> PyResult<FrameCore> {
         let pat_ = || pat.clone().unwrap_or_default();
         let op = match method {
@@ -520,7 +524,17 @@ impl FrameCore {
             "rstrip" => StrOp::Strip(pat.clone(), false, true),
             "replace" => StrOp::Replace(pat_(), repl.unwrap_or_default(), flag),
             "slice" => StrOp::Slice(start, stop),
-            "split_get" => StrOp::SplitGet(pat_(), start),
+            "split" | "split_get" => {
+                let spec = SplitSpec {
+                    pat: pat.clone(),
+                    regex: flag,
+                    n,
+                };
+                match method {
+                    "split" => StrOp::Split(spec),
+                    _ => StrOp::SplitGet(spec, start),
+                }
+            }
             other => {
                 return Err(PyValueError::new_err(format!(
                     "unknown string method '{other}'"

@@ -7,13 +7,16 @@ more partitions than that exercises the combine step."""
 
 from __future__ import annotations
 
+import re
+
 import ferrox.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
 from ferrox.testing import assert_eq
 from ferrox.testing.strategies import frame_from_partitions, partitioned_frames
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 REDUCTIONS = ["sum", "mean", "count", "min", "max", "std", "var", "prod", "nunique", "median"]
 
@@ -145,13 +148,67 @@ STR_CALLS = [
     lambda s: s.str[0],
     lambda s: s.str.split(" ").str[0],
     lambda s: s.str.split(" ").str[-1],
+    lambda s: s.str.split(),
+    lambda s: s.str.split(" "),
+    lambda s: s.str.split("z", n=1),
+    lambda s: s.str.split(n=1).str[1],
+    lambda s: s.str.split().str.get(1),
+    lambda s: s.str.split("z ?", regex=True),
+    lambda s: s.str.split(r"\s"),
+    lambda s: s.str.split(re.compile("[zY]")),
 ]
 
 
-def test_split_lists_are_refused_with_a_hint(frames):
-    ddf, _ = frames
+def test_split_lists_in_a_frame(frames):
+    ddf, pdf = frames
+    assert_eq(ddf.assign(parts=ddf.s.str.split()), pdf.assign(parts=pdf.s.str.split()))
+
+
+SPLIT_TEXT = st.text(alphabet=[" ", "\t", "a", "b", ",", "é"], max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.none() | SPLIT_TEXT, min_size=1, max_size=12),
+    pat=st.sampled_from([None, " ", ",", "a,", "b"]),
+    n=st.sampled_from([-1, 0, 1, 2, None]),
+    piece=st.integers(-3, 3),
+    npartitions=st.integers(1, 4),
+)
+def test_split_like_python(values, pat, n, piece, npartitions):
+    """Python's ``str.split(pat, n)`` rules (runs of whitespace for no
+    ``pat``, the rest after ``n`` cuts kept whole), as pandas applies them."""
+    # With no string at all pandas' lists are a float64 column of NaN,
+    # on which pandas' own .str fails.
+    assume(any(v is not None for v in values))
+    pdf = pd.DataFrame({"s": pd.array(values, dtype="str")})
+    ddf = dd.from_pandas(pdf, npartitions=min(npartitions, len(values)))
+    for call in (
+        lambda s: s.str.split(pat, n=n),
+        lambda s: s.str.split(pat, n=n).str[piece],
+    ):
+        expected = call(pdf.s)
+        if expected.isna().all():
+            # pandas infers float64 for a result of nothing but NaN; the
+            # dtype of a lazy result cannot depend on the values.
+            expected = expected.astype(object)
+        assert_eq(call(ddf.s), expected)
+
+
+def test_split_bad_arguments(frames):
+    ddf, pdf = frames
     with pytest.raises(NotImplementedError, match=r"\.str\.split\(pat\)\.str\[i\]"):
-        ddf.s.str.split(" ").compute()
+        ddf.s.str.split(" ", expand=True)
+    for call in (
+        lambda s: s.str.split(re.compile("z"), regex=False),
+        lambda s: s.str.split(3),
+    ):
+        with pytest.raises((TypeError, ValueError)) as expected:
+            call(pdf.s)
+        with pytest.raises(type(expected.value)):
+            call(ddf.s)
+    with pytest.raises(ValueError, match="regular expression"):
+        ddf.s.str.split("(", regex=True).compute()
 
 
 @pytest.mark.parametrize("call", STR_CALLS)

@@ -47,8 +47,9 @@ def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> 
     frame = table.to_pandas()
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
-            # Lists (``str.split``) become Python lists, as in pandas.
-            values = table.column(i).to_pylist()
+            # Lists (``str.split``) become Python lists, as in pandas; a
+            # missing value is NaN.
+            values = [np.nan if v is None else v for v in table.column(i).to_pylist()]
             frame[field.name] = pd.Series(values, dtype=object, index=frame.index)
         elif (
             pa.types.is_dictionary(field.type) and frame[field.name].cat.categories.dtype == object

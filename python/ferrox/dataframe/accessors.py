@@ -4,6 +4,7 @@ each one column expression in Rust (``src/frame/strings.rs``,
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -80,40 +81,59 @@ class StringMethods:
             return self.slice(key, key + 1 if key != -1 else None)
         raise NotImplementedError("str[...] supports integers and slices without a step")
 
-    def split(self, pat: str | None = None, n: int = -1, expand: bool = False) -> Any:
-        """Pieces of each string around ``pat``: ``.str.split(pat).str[i]``
-        (one piece, computed natively). The lists themselves are not
-        supported yet (partitions do not hold Python lists)."""
-        return _Split(self._s, pat or "", n, expand)
-
-
-class _Split:
-    """``s.str.split(pat)``: index it (``.str[i]``)."""
-
-    def __init__(self, s: Series, pat: str, n: int, expand: bool) -> None:
-        self._s, self._pat, self._n, self._expand = s, pat, n, expand
+    def split(
+        self,
+        pat: str | re.Pattern[str] | None = None,
+        *,
+        n: int | None = -1,
+        expand: bool = False,
+        regex: bool | None = None,
+    ) -> Series:
+        """The pieces of each string around ``pat`` (runs of whitespace
+        without one), at most ``n`` cuts (all for ``-1``, ``0`` or ``None``),
+        as a list per value (``object`` dtype, as pandas). ``pat`` is a
+        regular expression for ``regex=True``, or, by default, when it is
+        longer than one character. ``.str[i]`` / ``.str.get(i)`` of the
+        result is the ``i``-th piece, computed without the lists."""
         if expand:
-            raise NotImplementedError("str.split(expand=True) is not supported yet")
+            raise NotImplementedError(
+                "str.split(expand=True) is not supported yet (its columns depend on the "
+                "data): take the pieces with .str.split(pat).str[i]"
+            )
+        if isinstance(pat, re.Pattern):
+            if regex is False:
+                raise ValueError(
+                    "Cannot use a compiled regex as replacement pattern with regex=False"
+                )
+            pat, regex = pat.pattern, True
+        elif pat is not None and not isinstance(pat, str):
+            raise TypeError(f"pat must be a string or a compiled regex, not {type(pat).__name__}")
+        if regex is None:
+            regex = pat is not None and len(pat) > 1
+        spec = {"pat": pat, "flag": bool(regex), "n": -1 if n is None else int(n)}
+        from ferrox.dataframe.series import _ListSeries
 
-    @property
-    def str(self) -> _Split:
-        return self
+        return _ListSeries(self._s._core.str_method("split", **spec), self._s.name, self._s, spec)
+
+
+class ListMethods:
+    """``s.str`` of ``s.str.split(...)``: one piece of every list."""
+
+    def __init__(self, source: Series, spec: dict[str, Any]) -> None:
+        self._source, self._spec = source, spec
 
     def __getitem__(self, i: int) -> Series:
+        if not isinstance(i, int):
+            raise NotImplementedError("str[...] of split lists supports integers only")
         from ferrox.dataframe.series import _ObjectSeries
 
-        core = self._s._core.str_method("split_get", pat=self._pat, start=int(i))
+        core = self._source._core.str_method("split_get", start=i, **self._spec)
         # pandas' pieces of split lists are an object column.
-        return _ObjectSeries(core, self._s.name)
+        return _ObjectSeries(core, self._source.name)
 
     def get(self, i: int) -> Series:
-        """The ``i``-th piece."""
+        """The ``i``-th piece (missing where a list is shorter)."""
         return self[i]
-
-    def compute(self, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            "str.split() as lists is not supported yet: take a piece with .str.split(pat).str[i]"
-        )
 
 
 class DatetimeMethods:

@@ -705,6 +705,22 @@ class _ObjectSeries(Series):
         return super()._finalize(frame).astype(object)
 
 
+class _ListSeries(_ObjectSeries):
+    """``s.str.split(...)``: a list per value, and ``.str[i]`` computed from
+    the strings ``source`` (``spec``: the split's arguments)."""
+
+    def __init__(self, core: _core.FrameCore, name: Any, source: Series, spec: dict) -> None:
+        super().__init__(core, name)
+        self._source, self._spec = source, spec
+
+    @property
+    def str(self) -> Any:
+        """One piece of every list: ``.str[i]``, ``.str.get(i)``."""
+        from ferrox.dataframe.accessors import ListMethods
+
+        return ListMethods(self._source, self._spec)
+
+
 def _is_category(dtype: Any) -> bool:
     """Whether ``dtype`` asks for a categorical (with categories inferred)."""
     if isinstance(dtype, pd.CategoricalDtype):
