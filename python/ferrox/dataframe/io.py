@@ -11,13 +11,14 @@ Known differences from pandas (each one tested as such):
   name the columns ``"0", "1", …`` where pandas uses the ints ``0, 1, …``.
 - Dtypes are inferred from a sample (``sample`` bytes of the first file
   with rows), as in Dask, not from every row: an int column whose first
-  missing value or first float comes later is still declared int64.
+  missing value or first float comes later is still declared int64 (the
+  computed frame has pandas' float64).
 - ``read_csv``: ``na_values`` are matched as text (pandas also matches a
   number against numeric fields: ``na_values=[0]`` hides ``0.0``); a dict
   of ``na_values`` and ``dtype="category"`` are not supported;
   ``parse_dates`` parses mixed date formats where pandas keeps the text,
   and raises on text that is no date where pandas keeps the column as
-  text; blank lines are rows of missing values.
+  text.
 - ``read_json``: date strings in columns with date-like names stay text
   (pandas' ``convert_dates``).
 - ``read_parquet`` orders a directory's files by number (``part.2`` before
