@@ -663,3 +663,41 @@ def test_random_idx(data):
         if pdf[c].notna().any():
             assert_eq(ddf[c].idxmax(), pdf[c].idxmax())
             assert_eq(ddf[c].idxmin(), pdf[c].idxmin())
+
+
+# --- min_count ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", ["sum", "prod"])
+@pytest.mark.parametrize("min_count", [0, 1, "count", "count+1"])
+def test_min_count(frames, op, min_count):
+    """The result is missing where fewer than ``min_count`` values are."""
+    ddf, pdf = frames
+    n = pdf.f.count()
+    min_count = {"count": n, "count+1": n + 1}.get(min_count, min_count)
+    column = "p" if op == "prod" else "f"
+    assert_eq(
+        getattr(ddf[column], op)(min_count=min_count), getattr(pdf[column], op)(min_count=min_count)
+    )
+    cols = ["f", "i"] if op == "sum" else ["p"]
+    assert_eq(
+        getattr(ddf[cols], op)(min_count=min_count), getattr(pdf[cols], op)(min_count=min_count)
+    )
+
+
+def test_min_count_of_text_and_ints(frames):
+    ddf, pdf = frames
+    for min_count in (1, pdf.s.count(), pdf.s.count() + 1):
+        assert_eq(ddf.s.sum(min_count=min_count), pdf.s.sum(min_count=min_count))
+        assert_eq(ddf.i.sum(min_count=min_count), pdf.i.sum(min_count=min_count))
+        assert_eq(ddf.sum(min_count=min_count), pdf.sum(min_count=min_count))
+
+
+def test_min_count_bad_input(frames):
+    ddf, pdf = frames
+    for call in (lambda d: d.f.mean(min_count=1), lambda d: d.f.sum(min_count="1")):
+        with pytest.raises(TypeError) as expected:
+            call(pdf)
+        with pytest.raises(TypeError, match="min_count") as info:
+            call(ddf)
+        assert type(info.value) is type(expected.value)

@@ -13,7 +13,6 @@ rows are hash-partitioned so each group is in one partition, then pandas'
 from __future__ import annotations
 
 import functools
-import numbers
 import warnings
 from typing import Any
 
@@ -21,6 +20,7 @@ import pandas as pd
 
 from ferrox import _core
 from ferrox.dataframe.frame import DataFrame
+from ferrox.dataframe.reductions import check_min_count, with_min_count
 from ferrox.dataframe.series import Series
 
 #: ``apply`` without ``meta``.
@@ -239,26 +239,11 @@ class DataFrameGroupBy:
         ``split_out > 1`` hash-partitions a sorted result."""
         return len(self._keys) if self._sort and self._split_out > 1 else 0
 
-    def _with_min_count(self, aggs: list[tuple[str, str, str, int]], min_count: int) -> Any:
-        """The core of ``aggs``, each missing where its group has fewer than
-        ``min_count`` values (pandas' ``min_count``): the counts are
-        aggregated alongside and mask the results."""
-        counts = [(c, "count", f"__count_{c}", 1) for c, *_ in aggs]
-        grouped = DataFrame(self._core_of(aggs + counts))
-        for c, *_ in aggs:
-            grouped[c] = grouped[c].where(grouped[f"__count_{c}"] >= min_count)
-        return grouped[[c for c, *_ in aggs]]._core
-
     def _agg(self, op: str, ddof: int = 1, **kwargs: Any) -> Any:
         split = {k: kwargs.pop(k) for k in ("split_every", "split_out") if k in kwargs}
         if split:
             return self._with_options(**split)._agg(op, ddof, **kwargs)
-        if op not in _MIN_COUNT_OPS and "min_count" in kwargs:
-            raise TypeError(f"{op}() got an unexpected keyword argument 'min_count'")
-        min_count = kwargs.pop("min_count", 0)
-        if isinstance(min_count, bool) or not isinstance(min_count, numbers.Integral):
-            raise TypeError(f"min_count must be an integer, got {type(min_count).__name__}")
-        min_count = int(min_count)
+        min_count = check_min_count(op, kwargs, _MIN_COUNT_OPS)
         unsupported = [k for k, v in kwargs.items() if v not in (None, True, False)]
         if unsupported:
             raise NotImplementedError(f"{op}({', '.join(unsupported)}=...) is not supported yet")
@@ -273,10 +258,7 @@ class DataFrameGroupBy:
                 return self._result_series(core, self._columns[0] if self._series else None)
             return self._result_frame(core, False)
         aggs = [(c, op, c, ddof) for c in columns]
-        if min_count > 0:
-            core = self._with_min_count(aggs, min_count)
-        else:
-            core = self._core_of(aggs)
+        core = with_min_count(self._core_of, aggs, min_count)
         if self._series and self._as_index:
             return self._result_series(core, columns[0])
         return self._result_frame(core, self._as_index)

@@ -10,7 +10,9 @@ shapes the one-partition result into pandas' Series or scalar.
 
 from __future__ import annotations
 
+import numbers
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +44,38 @@ def reduce_core(core: _core.FrameCore, op: str, columns: list[str], ddof: int, s
         return core.groupby([], [(c, op, c, ddof) for c in columns])
     missing = MISSING.get(op, "propagate")
     return _core.reduce(core, [(c, op, c, ddof, missing) for c in columns])
+
+
+def check_min_count(op: str, kwargs: dict[str, Any], takes: tuple[str, ...]) -> int:
+    """``min_count`` popped from ``kwargs`` and validated as pandas does
+    (0 where not given; ``takes``: the aggregations that accept it)."""
+    if "min_count" not in kwargs:
+        return 0
+    if op not in takes:
+        raise TypeError(f"{op}() got an unexpected keyword argument 'min_count'")
+    min_count = kwargs.pop("min_count")
+    if isinstance(min_count, bool) or not isinstance(min_count, numbers.Integral):
+        raise TypeError(f"min_count must be an integer, got {type(min_count).__name__}")
+    return int(min_count)
+
+
+def with_min_count(
+    aggregate: Callable[[list[tuple[str, str, str, int]]], Any],
+    aggs: list[tuple[str, str, str, int]],
+    min_count: int,
+) -> Any:
+    """The core ``aggregate(aggs)`` makes, each result missing where fewer
+    than ``min_count`` values went into it (pandas' ``min_count``): the
+    counts are aggregated in the same tree and mask the results."""
+    from ferrox.dataframe.frame import DataFrame
+
+    if min_count <= 0:
+        return aggregate(aggs)
+    counts = [(c, "count", f"__count_{out}", 1) for c, _, out, _ in aggs]
+    frame = DataFrame(aggregate(aggs + counts))
+    for _, _, out, _ in aggs:
+        frame[out] = frame[out].where(frame[f"__count_{out}"] >= min_count)
+    return frame[[out for _, _, out, _ in aggs]]._core
 
 
 def check_skipna(skipna: Any) -> bool:
