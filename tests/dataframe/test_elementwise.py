@@ -342,3 +342,25 @@ def test_bad_arguments(frames):
         bool(ddf.i > 0)
     with pytest.raises(TypeError, match="boolean"):
         ddf[ddf.i]
+
+
+# --- Series masks and dropna ------------------------------------------------
+
+
+@pytest.mark.parametrize("npartitions", [1, 3])
+def test_series_boolean_mask_and_dropna(npartitions):
+    pdf = pd.DataFrame(
+        {
+            "x": [1.0, np.nan, 12.0, 4.0, np.nan, 7.5],
+            "s": pd.array(["a", None, "b", "c", "d", None], dtype="str"),
+        }
+    )
+    ddf = dd.from_pandas(pdf, npartitions=npartitions)
+    assert_eq(ddf.x[ddf.x > 2], pdf.x[pdf.x > 2])
+    assert_eq(ddf.s[ddf.x.isna()], pdf.s[pdf.x.isna()])
+    assert_eq(ddf.x.dropna(), pdf.x.dropna())
+    assert_eq(ddf.s.dropna(), pdf.s.dropna())
+    assert_eq(ddf.x[ddf.x > 2].sum(), pdf.x[pdf.x > 2].sum())
+    assert list(ddf.x) == pytest.approx(list(pdf.x), nan_ok=True)
+    with pytest.raises(NotImplementedError, match="boolean Series"):
+        ddf.x[0]

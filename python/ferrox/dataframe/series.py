@@ -284,6 +284,24 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         """Absolute values."""
         return self._with_core(self._core.unary("abs"))
 
+    def __getitem__(self, key: Any) -> Series:
+        if isinstance(key, Series):
+            # A boolean mask over the same rows.
+            return self._with_core(self._core.filter(key._core))
+        raise NotImplementedError(
+            f"indexing a Series with {type(key).__name__} is not supported yet "
+            "(a boolean Series is; for labels use .loc)"
+        )
+
+    def __iter__(self) -> Any:
+        # The values, as Dask iterates them (computed; without this method
+        # Python would iterate through ``__getitem__``).
+        return iter(self.compute())
+
+    def dropna(self) -> Series:
+        """The values that are not missing."""
+        return self[self.notna()]
+
     def isna(self) -> Series:
         """Whether each value is missing."""
         return self._with_core(self._core.unary("isna"))
