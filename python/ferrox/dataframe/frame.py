@@ -389,12 +389,7 @@ class DataFrame(FrameShuffleMethods, NeighbourMethods, _Frame):
     def _reduce(
         self, op: str, numeric_only: bool = False, ddof: int = 1, skipna: bool = True, **kwargs: Any
     ) -> Series:
-        from ferrox.dataframe.reductions import (
-            check_min_count,
-            check_skipna,
-            reduce_core,
-            with_min_count,
-        )
+        from ferrox.dataframe.reductions import check_min_count, check_skipna, reduce_core
 
         if kwargs.pop("axis", None) not in (None, 0, "index"):
             raise NotImplementedError(f"{op}(axis=1) is not supported yet")
@@ -408,13 +403,8 @@ class DataFrame(FrameShuffleMethods, NeighbourMethods, _Frame):
         cols = self._core.columns()
         if numeric_only:
             cols = [c for c, d in zip(cols, self._core.dtypes()) if d in _NUMERIC]
-        if min_count > 0:
-            if not skipna:
-                raise NotImplementedError(f"{op}(skipna=False, min_count=...) is not supported yet")
-            aggs = [(c, op, c, ddof) for c in cols]
-            group = self._core.project(cols).groupby
-            return _Reduced(with_min_count(lambda a: group([], a), aggs, min_count))
-        return _Reduced(reduce_core(self._core.project(cols), op, cols, ddof, skipna))
+        core = reduce_core(self._core.project(cols), op, cols, ddof, skipna, min_count)
+        return _Reduced(core)
 
     def sum(self, numeric_only: bool = False, skipna: bool = True, **kwargs: Any) -> Series:
         """Sum of each column (``skipna=False``: missing where a column has

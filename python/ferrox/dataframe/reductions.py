@@ -37,11 +37,21 @@ MISSING = {
 }
 
 
-def reduce_core(core: _core.FrameCore, op: str, columns: list[str], ddof: int, skipna: bool) -> Any:
+def reduce_core(
+    core: _core.FrameCore,
+    op: str,
+    columns: list[str],
+    ddof: int,
+    skipna: bool,
+    min_count: int = 0,
+) -> Any:
     """One row of ``op`` of each column of ``core`` (named like the column),
-    with pandas' ``skipna`` rule."""
+    with pandas' ``skipna`` and ``min_count`` rules."""
     if skipna:
-        return core.groupby([], [(c, op, c, ddof) for c in columns])
+        aggs = [(c, op, c, ddof) for c in columns]
+        return with_min_count(lambda a: core.groupby([], a), aggs, min_count)
+    if min_count > 0:
+        raise NotImplementedError(f"{op}(skipna=False, min_count=...) is not supported yet")
     missing = MISSING.get(op, "propagate")
     return _core.reduce(core, [(c, op, c, ddof, missing) for c in columns])
 

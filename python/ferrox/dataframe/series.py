@@ -373,12 +373,7 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
     # --- reductions ----------------------------------------------------------
 
     def _reduce(self, op: str, ddof: int = 1, skipna: bool = True, **kwargs: Any) -> Scalar:
-        from ferrox.dataframe.reductions import (
-            check_min_count,
-            check_skipna,
-            reduce_core,
-            with_min_count,
-        )
+        from ferrox.dataframe.reductions import check_min_count, check_skipna, reduce_core
 
         skipna = check_skipna(skipna)
         min_count = check_min_count(op, kwargs, ("sum", "prod"))
@@ -386,11 +381,6 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         if unsupported:
             raise NotImplementedError(f"{op}({', '.join(unsupported)}=...) is not supported yet")
         column = self._core.columns()[0]
-        if min_count > 0:
-            if not skipna:
-                raise NotImplementedError(f"{op}(skipna=False, min_count=...) is not supported yet")
-            aggs = [(column, op, column, ddof)]
-            return Scalar(with_min_count(lambda a: self._core.groupby([], a), aggs, min_count))
         # pandas returns a Python int for nunique, a Python bool for any / all
         # of text, NumPy scalars otherwise.
         convert: Any = None
@@ -398,7 +388,7 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
             convert = int
         elif op in ("any", "all") and isinstance(self.dtype, pd.StringDtype):
             convert = bool
-        return Scalar(reduce_core(self._core, op, [column], ddof, skipna), convert)
+        return Scalar(reduce_core(self._core, op, [column], ddof, skipna, min_count), convert)
 
     def sum(self, skipna: bool = True, **kwargs: Any) -> Scalar:
         """Sum of the values (missing values skipped; with ``skipna=False``
