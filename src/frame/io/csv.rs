@@ -19,6 +19,7 @@ use std::hash::{Hash, Hasher};
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 
+use polars_buffer::Buffer;
 use polars_core::prelude::*;
 use polars_io::prelude::*;
 
@@ -242,30 +243,30 @@ fn has_empty_row(df: &DataFrame) -> bool {
     all.any()
 }
 
-/// Whether `bytes` may have a blank line: a line that starts with a space,
-/// a tab or a line end (a cheap test before `without_blank_lines`).
-fn may_have_blank_line(bytes: &[u8]) -> bool {
-    let blank_start = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-    bytes.first().is_some_and(blank_start)
-        || memchr::memchr_iter(b'\n', bytes).any(|i| bytes.get(i + 1).is_some_and(blank_start))
+/// A byte a blank line may hold.
+fn blank(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// `bytes` without its blank lines (nothing but spaces, tabs or `\r`)
-/// outside quoted fields, or `None` if it has none.
+/// outside quoted fields, or `None` if it has none. A cheap test first: a
+/// blank line is one that starts with a blank byte.
 fn without_blank_lines(bytes: &[u8]) -> Option<Vec<u8>> {
+    let candidate = bytes.first().is_some_and(blank)
+        || memchr::memchr_iter(b'\n', bytes).any(|i| bytes.get(i + 1).is_some_and(blank));
+    if !candidate {
+        return None;
+    }
     let mut kept: Option<Vec<u8>> = None;
     let mut quoted = false;
     let mut start = 0;
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
         let line = &bytes[start..end];
-        let blank = !quoted
-            && line
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        let is_blank = !quoted && line.iter().all(blank);
         match &mut kept {
-            None if blank => kept = Some(bytes[..start].to_vec()),
-            Some(out) if !blank => out.extend_from_slice(line),
+            None if is_blank => kept = Some(bytes[..start].to_vec()),
+            Some(out) if !is_blank => out.extend_from_slice(line),
             _ => {}
         }
         quoted ^= memchr::memchr_iter(b'"', line).count() % 2 == 1;
@@ -733,36 +734,11 @@ impl Source for CsvSource {
     fn count_rows(&self, i: usize) -> Option<FxResult<usize>> {
         let part = &self.parts[i];
         let path = &self.paths[part.file];
-        let count_in = |bytes: Vec<u8>| {
-            polars_io::csv::read::count_rows_from_slice_par(
-                polars_buffer::Buffer::from(bytes),
-                Some(b'"'),
-                None,
-                b'\n',
-                self.spec.has_header,
-                0,
-                0,
-                0,
-                false,
-            )
-            .map_err(|e| with_path(e, path))
-        };
         let count = || -> FxResult<usize> {
-            match part.range {
-                None => {
-                    if !is_compressed(path)? {
-                        let file = File::open(path).map_err(|e| io_error(path, e))?;
-                        // SAFETY: as in `read`.
-                        let map =
-                            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io_error(path, e))?;
-                        // Blank lines are not rows (pandas skips them).
-                        if may_have_blank_line(&map) {
-                            if let Some(kept) = without_blank_lines(&map) {
-                                return count_in(kept);
-                            }
-                        }
-                    }
-                    polars_io::csv::read::count_rows(
+            let bytes = match part.range {
+                // polars decompresses the file itself.
+                None if is_compressed(path)? => {
+                    return polars_io::csv::read::count_rows(
                         path.as_str().into(),
                         Some(b'"'),
                         None,
@@ -773,20 +749,38 @@ impl Source for CsvSource {
                         0,
                         false,
                     )
-                    .map_err(|e| with_path(e, path))
+                    .map_err(|e| with_path(e, path));
+                }
+                None => {
+                    let file = File::open(path).map_err(|e| io_error(path, e))?;
+                    // SAFETY: as in `read`.
+                    let map =
+                        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io_error(path, e))?;
+                    Buffer::from_owner(map)
                 }
                 Some((start, end)) => {
-                    let Some(bytes) = block_bytes(path, start, end, self.spec.has_header)
+                    match block_bytes(path, start, end, self.spec.has_header)
                         .map_err(|e| io_error(path, e))?
-                    else {
-                        return Ok(0);
-                    };
-                    match may_have_blank_line(&bytes) {
-                        true => count_in(without_blank_lines(&bytes).unwrap_or(bytes)),
-                        false => count_in(bytes),
+                    {
+                        Some(bytes) => Buffer::from(bytes),
+                        None => return Ok(0),
                     }
                 }
-            }
+            };
+            // Blank lines are not rows (pandas skips them).
+            let bytes = without_blank_lines(&bytes).map_or(bytes, Buffer::from);
+            polars_io::csv::read::count_rows_from_slice_par(
+                bytes,
+                Some(b'"'),
+                None,
+                b'\n',
+                self.spec.has_header,
+                0,
+                0,
+                0,
+                false,
+            )
+            .map_err(|e| with_path(e, path))
         };
         Some(count())
     }
