@@ -91,7 +91,7 @@ def test_tuple_axes_and_split_every(data: tuple, op: str, d: st.DataObject) -> N
         result,
         reference(op, x, axis=axes),
         rtol=tolerance(x),
-        atol=1e-6 if x.dtype.kind == "f" else 0,
+        atol=absolute_tolerance(x, op),
     )
 
 
