@@ -390,6 +390,38 @@ impl FrameExpr {
         ))
     }
 
+    /// The same partitions with the index levels named `names`: only how
+    /// they convert to pandas changes.
+    pub fn with_index_names(
+        self: &Arc<Self>,
+        names: Vec<Option<String>>,
+    ) -> FxResult<Arc<FrameExpr>> {
+        if names.len() != self.nindex {
+            return Err(FxError::InvalidArgument(format!(
+                "expected {} index names, got {}",
+                self.nindex,
+                names.len()
+            )));
+        }
+        let exprs = self
+            .columns()
+            .into_iter()
+            .map(|c| (PlSmallStr::from(c), ColExpr::col(c)))
+            .collect();
+        Ok(FrameExpr::new(
+            hash_name("index-names", (&*self.name, &names)),
+            (*self.schema).clone(),
+            self.nindex,
+            names,
+            self.npartitions,
+            Kind::Select {
+                input: self.clone(),
+                exprs,
+                params: Vec::new(),
+            },
+        ))
+    }
+
     /// The data columns `columns`, in that order.
     pub fn project(self: &Arc<Self>, columns: &[String]) -> FxResult<Arc<FrameExpr>> {
         let exprs = columns

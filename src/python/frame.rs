@@ -312,6 +312,11 @@ impl FrameCore {
         self.expr.index_names.clone()
     }
 
+    /// The same partitions with the index levels named `names`.
+    fn with_index_names(&self, names: Vec<Option<String>>) -> PyResult<FrameCore> {
+        Ok(wrap(self.expr.with_index_names(names)?))
+    }
+
     /// Number of index columns.
     #[getter]
     fn nindex(&self) -> usize {

@@ -230,3 +230,19 @@ def test_bad_split_out(many_groups, bad):
     ddf, _ = many_groups
     with pytest.raises(ValueError, match="`split_out` must be a positive integer or True"):
         ddf.groupby("key").x.sum(split_out=bad)
+
+
+@pytest.mark.parametrize("as_index", [True, False])
+def test_grouping_by_a_series_named_like_another_column(frames, as_index):
+    """``df.groupby(df.t.dt.month)``: the key is the month, named ``t``,
+    while the column ``t`` stays a column of the frame."""
+    ddf, pdf = frames
+    for by in (lambda d: d.t.dt.month, lambda d: [d.k, d.n % 3], lambda d: d.g.rename("n")):
+        expected = pdf.groupby(by(pdf), as_index=as_index)
+        result = ddf.groupby(by(ddf), as_index=as_index)
+        assert_eq(result.x.sum(), expected.x.sum())
+        assert_eq(result[["x", "n"]].agg(["min", "max"]), expected[["x", "n"]].agg(["min", "max"]))
+        assert_eq(result.x.sum(min_count=3), expected.x.sum(min_count=3))
+    expected = pdf.groupby(pdf.t.dt.month).t.max()
+    assert_eq(ddf.groupby(ddf.t.dt.month).t.max(), expected)
+    assert_eq(ddf.groupby(ddf.t.dt.month).x.cumsum(), pdf.groupby(pdf.t.dt.month).x.cumsum())

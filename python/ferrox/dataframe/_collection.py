@@ -32,8 +32,13 @@ def pandas_dtype(name: str) -> Any:
     return np.dtype(name)
 
 
-def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> pd.DataFrame:
-    """Partitions (pyarrow tables, index columns first) as one pandas frame."""
+def tables_to_pandas(
+    tables: list[Any], nindex: int, index_names: list[Any], range_index: bool = True
+) -> pd.DataFrame:
+    """Partitions (pyarrow tables, index columns first) as one pandas frame.
+    An integer index whose values form a range is a ``RangeIndex``, as
+    ``set_index`` makes it, unless ``range_index`` is false (group-by
+    results, whose keys pandas keeps in their dtype)."""
     if tables and not tables[0].num_columns:
         # No columns (``df[[]]``): only the number of rows.
         rows = pd.RangeIndex(sum(t.num_rows for t in tables))
@@ -62,7 +67,15 @@ def tables_to_pandas(tables: list[Any], nindex: int, index_names: list[Any]) -> 
             # Missing booleans are NaN in pandas' object columns, not None.
             col = frame[field.name]
             frame[field.name] = col.where(col.notna(), np.nan)
-    if nindex:
+    if nindex == 1 and not range_index:
+        # Not ``set_index``, which turns values that form a range into a
+        # RangeIndex whatever their dtype.
+        column = frame.columns[0]
+        index = pd.Index(frame[column])
+        index.name = index_names[0]
+        frame = frame.drop(columns=column)
+        frame.index = index
+    elif nindex:
         cols = list(frame.columns[:nindex])
         frame = frame.set_index(cols if nindex > 1 else cols[0])
         frame.index.names = index_names
@@ -115,8 +128,13 @@ class _Frame:
     def __ferrox_cores__(self) -> list[Any]:
         return self._core.partition_tasks()
 
+    #: Whether a computed integer index that forms a range is a RangeIndex.
+    _range_index = True
+
     def __ferrox_finalize__(self, values: list[Any]) -> Any:
-        frame = tables_to_pandas(values, self._core.nindex, self._core.index_names)
+        frame = tables_to_pandas(
+            values, self._core.nindex, self._core.index_names, self._range_index
+        )
         return self._finalize(frame)
 
     def __ferrox_rebuild__(self, values: list[Any]) -> Any:

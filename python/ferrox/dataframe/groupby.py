@@ -79,6 +79,8 @@ def _sort_groups(obj: Any, nlevels: int) -> Any:
 class _GroupedFrame(DataFrame):
     """A group-by result as pandas shapes it (keys as index or columns)."""
 
+    _range_index = False
+
     def __init__(
         self,
         core: Any,
@@ -122,6 +124,8 @@ class _GroupedFrame(DataFrame):
 class _GroupedSeries(Series):
     """A one-column group-by result, as a Series named like pandas'."""
 
+    _range_index = False
+
     def __init__(self, core: Any, name: Any, as_index: bool = True, sort_levels: int = 0) -> None:
         super().__init__(core, name)
         self._as_index = as_index
@@ -157,14 +161,22 @@ class DataFrameGroupBy:
         self._frame = frame
         keys = by if isinstance(by, list) else [by]
         self._keys: list[str] = []
-        for k in keys:
+        # Keys grouped under another column name: a Series named like a
+        # column of the frame but with other values (``df.t.dt.month``).
+        self._key_labels: dict[str, Any] = {}
+        for i, k in enumerate(keys):
             if isinstance(k, Series):
                 if not frame._core.same_rows(k._core):
                     raise NotImplementedError("grouping by a Series of another frame")
-                if k.name not in frame._core.columns():
-                    frame = frame.assign(**{str(k.name): k})
+                name = str(k.name)
+                if name in frame._core.columns():
+                    if frame._core.project([name]).name != k._core.name:
+                        name = f"__ferrox_key_{i}__"
+                        self._key_labels[name] = k.name
+                if name not in frame._core.columns():
+                    frame = frame.assign(**{name: k})
                     self._frame = frame
-                self._keys.append(str(k.name))
+                self._keys.append(name)
             elif isinstance(k, str):
                 self._keys.append(k)
             else:
@@ -226,13 +238,25 @@ class DataFrameGroupBy:
             self._keys, aggs, self._split_every, self._sort, self._dropna, self._split_out
         )
 
+    def _labelled(self, core: Any) -> Any:
+        """``core`` (its first index levels the keys) with the keys' index
+        levels named as pandas names them."""
+        if not self._key_labels:
+            return core
+        names = list(core.index_names)
+        for i, key in enumerate(self._keys):
+            if key in self._key_labels:
+                label = self._key_labels[key]
+                names[i] = None if label is None else str(label)
+        return core.with_index_names(names)
+
     def _result_series(self, core: Any, name: Any, as_index: bool = True) -> _GroupedSeries:
-        return _GroupedSeries(core, name, as_index, self._sorts_at_compute())
+        return _GroupedSeries(self._labelled(core), name, as_index, self._sorts_at_compute())
 
     def _result_frame(
         self, core: Any, as_index: bool = True, columns: pd.Index | None = None
     ) -> _GroupedFrame:
-        return _GroupedFrame(core, as_index, columns, self._sorts_at_compute())
+        return _GroupedFrame(self._labelled(core), as_index, columns, self._sorts_at_compute())
 
     def _sorts_at_compute(self) -> int:
         """How many index levels to sort by when computing: the keys, when
