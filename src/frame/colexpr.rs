@@ -159,6 +159,8 @@ pub enum UnOp {
     Dt(DtOp),
     /// `astype(dtype)`
     Cast(DataTypeLit),
+    /// `dd.to_datetime(...)` of text or numbers.
+    ToDatetime(ToDatetime),
 }
 
 /// A dtype that hashes by its name.
@@ -243,6 +245,18 @@ pub enum DtOp {
     Normalize,
     /// `floor(freq)` in nanoseconds.
     Floor(i64),
+}
+
+/// `pd.to_datetime`'s arguments (`src/frame/temporal.rs` parses).
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub struct ToDatetime {
+    /// pandas' (strftime) format of text; `None`: guessed from the first
+    /// value, as pandas guesses it.
+    pub format: Option<String>,
+    /// `errors="coerce"`: a value that does not parse is missing (else it raises).
+    pub coerce: bool,
+    /// `unit` of numbers, in nanoseconds (`None`: nanoseconds, pandas' default).
+    pub unit_ns: Option<i64>,
 }
 
 /// A column expression over the columns of one input partition.
@@ -852,6 +866,7 @@ fn unary(op: &UnOp, s: &Series) -> FxResult<Series> {
         UnOp::Str(op) => super::strings::apply(op, s)?,
         UnOp::Dt(op) => super::temporal::apply(op, s)?,
         UnOp::Cast(DataTypeLit(to)) => cast_like_pandas(s, to)?,
+        UnOp::ToDatetime(spec) => super::temporal::to_datetime(spec, s)?,
     };
     Ok(out.with_name(name))
 }

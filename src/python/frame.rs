@@ -12,7 +12,7 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
 use super::task::TaskCore;
 use crate::frame::colexpr::{
-    BinOp, ColExpr, DataTypeLit, DtOp, Lit, SeriesLit, SplitSpec, StrOp, UnOp,
+    BinOp, ColExpr, DataTypeLit, DtOp, Lit, SeriesLit, SplitSpec, StrOp, ToDatetime, UnOp,
 };
 use crate::frame::expr::FrameExpr;
 use crate::frame::groupby::{AggOp, AggSpec};
@@ -423,6 +423,23 @@ impl FrameCore {
     fn astype(&self, dtype: &str) -> PyResult<FrameCore> {
         let dtype = parse_dtype(dtype)?;
         self.map_column(|c| ColExpr::Unary(UnOp::Cast(DataTypeLit(dtype)), Box::new(c)))
+    }
+
+    /// `dd.to_datetime(s, format=, errors="coerce", unit=)`: `unit_ns` is
+    /// the unit's length in nanoseconds.
+    #[pyo3(signature = (format=None, coerce=false, unit_ns=None))]
+    fn to_datetime(
+        &self,
+        format: Option<String>,
+        coerce: bool,
+        unit_ns: Option<i64>,
+    ) -> PyResult<FrameCore> {
+        let spec = ToDatetime {
+            format,
+            coerce,
+            unit_ns,
+        };
+        self.map_column(|c| ColExpr::Unary(UnOp::ToDatetime(spec), Box::new(c)))
     }
 
     /// `isin(values)`: `values` a pyarrow array.

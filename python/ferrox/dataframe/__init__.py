@@ -32,6 +32,7 @@ from ferrox.dataframe.io import (
 )
 from ferrox.dataframe.reshape import concat, merge
 from ferrox.dataframe.series import Series
+from ferrox.dataframe.tools import to_datetime
 
 __all__ = [
     "DataFrame",
@@ -51,6 +52,7 @@ __all__ = [
     "read_json",
     "read_parquet",
     "to_csv",
+    "to_datetime",
     "to_parquet",
 ]
 
