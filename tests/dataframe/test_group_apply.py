@@ -98,6 +98,54 @@ def test_apply_infers_meta_with_dasks_warning(frames):
     assert_eq(result, pdf.groupby("g").x.apply(lambda s: s.cumsum()))
 
 
+@pytest.mark.parametrize("keys", ["k", "g", ["g", "k"]], ids=str)
+@pytest.mark.parametrize("dropna", [True, False])
+def test_apply_unsorted_in_order_of_appearance(frames, keys, dropna):
+    """``sort=False``: pandas gives the groups in order of first appearance."""
+    ddf, pdf = frames
+    for func, meta in [
+        (demean, None),
+        (top2, None),
+        (lambda g: g.x.sum() - g.n.max(), (None, "f8")),
+    ]:
+        expected = pdf.groupby(keys, sort=False, dropna=dropna).apply(func)
+        meta = expected.iloc[:0] if meta is None else meta
+        result = ddf.groupby(keys, sort=False, dropna=dropna).apply(func, meta=meta)
+        assert_eq(result, expected)
+    expected = pdf.groupby(keys, sort=False, dropna=dropna).x.apply(lambda s: s.cumsum())
+    result = ddf.groupby(keys, sort=False, dropna=dropna).x.apply(
+        lambda s: s.cumsum(), meta=("x", "f8")
+    )
+    assert_eq(result, expected)
+    # Persisted, the order holds.
+    assert_eq(result.persist(), expected)
+
+
+@pytest.mark.parametrize("keys", ["k", ["g", "k"]], ids=str)
+@pytest.mark.parametrize("sort", [True, False])
+def test_apply_without_index(frames, keys, sort):
+    """``as_index=False``: a row per group gives the keys as columns; rows
+    of the groups keep their own index."""
+    ddf, pdf = frames
+    for func, meta in [
+        (demean, None),
+        (top2, None),
+        (lambda g: g.x.sum() - g.n.max(), (None, "f8")),
+        (lambda g: g[["x", "n"]].max(), {"x": "f8", "n": "f8"}),
+    ]:
+        expected = pdf.groupby(keys, as_index=False, sort=sort).apply(func)
+        if meta is None:
+            meta = pdf.groupby(keys).apply(func).iloc[:0]
+        result = ddf.groupby(keys, as_index=False, sort=sort).apply(func, meta=meta)
+        assert_eq(result, expected)
+        if isinstance(expected, pd.DataFrame) and isinstance(meta, pd.DataFrame | dict):
+            assert list(result.columns) == list(expected.columns)
+    for func, meta in [(lambda s: s.sum(), ("x", "f8")), (lambda s: s.cumsum(), ("x", "f8"))]:
+        expected = pdf.groupby(keys, as_index=False, sort=sort).x.apply(func)
+        result = ddf.groupby(keys, as_index=False, sort=sort).x.apply(func, meta=meta)
+        assert_eq(result, expected)
+
+
 def test_apply_mismatched_meta(frames):
     ddf, pdf = frames
     result = ddf.groupby("k").apply(demean, meta={"x": "f8", "wrong": "f8"})
@@ -116,8 +164,6 @@ def test_apply_bad_input(frames):
         ddf.groupby("nope")
     with pytest.raises(ValueError, match="could not infer `meta`"):
         ddf.groupby("k").apply(lambda g: 1 / 0)
-    with pytest.raises(NotImplementedError, match="sort=False"):
-        ddf.groupby("k", sort=False).apply(demean, meta=(None, "f8"))
 
 
 @settings(max_examples=25, deadline=None)
@@ -132,3 +178,8 @@ def test_random_apply(data):
     assert_eq(result, expected)
     expected = pdf.groupby("i").f.apply(lambda s: s.ffill())
     assert_eq(ddf.groupby("i").f.apply(lambda s: s.ffill(), meta=("f", "f8")), expected)
+    expected = pdf.groupby(["k", "i"], sort=False, dropna=False).f.apply(lambda s: s.ffill())
+    result = ddf.groupby(["k", "i"], sort=False, dropna=False).f.apply(
+        lambda s: s.ffill(), meta=("f", "f8")
+    )
+    assert_eq(result, expected)

@@ -245,4 +245,7 @@ def test_grouping_by_a_series_named_like_another_column(frames, as_index):
         assert_eq(result.x.sum(min_count=3), expected.x.sum(min_count=3))
     expected = pdf.groupby(pdf.t.dt.month).t.max()
     assert_eq(ddf.groupby(ddf.t.dt.month).t.max(), expected)
+    expected = pdf.groupby(pdf.t.dt.month).apply(lambda g: g.x.sum())
+    result = ddf.groupby(ddf.t.dt.month).apply(lambda g: g.x.sum(), meta=(None, "f8"))
+    assert_eq(result, expected)
     assert_eq(ddf.groupby(ddf.t.dt.month).x.cumsum(), pdf.groupby(pdf.t.dt.month).x.cumsum())

@@ -16,12 +16,13 @@ import functools
 import warnings
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ferrox import _core
 from ferrox.dataframe.frame import DataFrame
 from ferrox.dataframe.reductions import check_min_count, with_min_count
-from ferrox.dataframe.series import Series
+from ferrox.dataframe.series import _NO_NAME, Series
 
 #: ``apply`` without ``meta``.
 _NO_META = object()
@@ -137,6 +138,138 @@ class _GroupedSeries(Series):
     def _finalize(self, frame: pd.DataFrame) -> Any:
         out = _sort_groups(super()._finalize(frame), self._sort_levels)
         return out if self._as_index else out.reset_index()
+
+
+class _Applied:
+    """The result of ``groupby(...).apply``: partitions hold whole groups
+    (their keys the first ``nkeys`` index levels); computing orders the
+    groups as pandas does, sorted or (``order``: a one-partition frame of
+    the keys in order of first appearance, computed with the result) for
+    ``sort=False``, and shapes the result for ``as_index=False``."""
+
+    _core: Any
+    _range_index = False
+
+    def _setup(self, nkeys: int, order: Any, as_index: bool) -> None:
+        self._nkeys, self._order, self._apply_as_index = nkeys, order, as_index
+
+    def _computed(self, tables: list[Any]) -> Any:
+        """The result partitions ``tables`` as one pandas object."""
+        from ferrox.dataframe._collection import tables_to_pandas
+
+        frame = tables_to_pandas(tables, self._core.nindex, self._core.index_names, False)
+        return self._finalize(frame)  # type: ignore[attr-defined]
+
+    def _order_cores(self) -> list[Any]:
+        return [] if self._order is None else self._order.partition_tasks()
+
+    def __ferrox_cores__(self) -> list[Any]:
+        return [*self._core.partition_tasks(), *self._order_cores()]
+
+    def __ferrox_finalize__(self, values: list[Any]) -> Any:
+        from ferrox.dataframe._collection import tables_to_pandas
+
+        n = self._core.npartitions
+        out = self._computed(values[:n])
+        if self._order is None:
+            out = _sort_groups(out, self._nkeys)
+        else:
+            out = _in_order_seen(out, tables_to_pandas(values[n:], 0, []), self._nkeys)
+        return out if self._apply_as_index else _without_keys(out, self._nkeys)
+
+    def __ferrox_rebuild__(self, values: list[Any]) -> Any:
+        import uuid
+
+        n = self._core.npartitions
+        rebuilt = super().__ferrox_rebuild__(values[:n])  # type: ignore[misc]
+        if self._order is not None:
+            rebuilt._order = _core.FrameCore.from_arrow(values[n:], 0, [], uuid.uuid4().hex)
+        return rebuilt
+
+
+def _in_order_seen(obj: Any, order: pd.DataFrame, nkeys: int) -> Any:
+    """``obj``'s groups (its first ``nkeys`` index levels) in the order of
+    ``order``'s rows, each group's rows as they are."""
+    if len(obj) < 2:
+        return obj
+    if nkeys > 1:
+        seen: pd.Index = pd.MultiIndex.from_frame(order)
+    else:
+        seen = pd.Index(order.iloc[:, 0])
+    keys = obj.index
+    if keys.nlevels > nkeys:
+        keys = keys.droplevel(list(range(nkeys, keys.nlevels)))
+    rank = seen.get_indexer(keys)
+    return obj.iloc[np.argsort(rank, kind="stable")]
+
+
+def _without_keys(obj: Any, nkeys: int) -> Any:
+    """pandas' ``as_index=False`` shape of an ``apply`` result: the keys
+    become columns of one row per group, or, where the function gave rows
+    of the group (an index after the keys), are left out."""
+    if obj.index.nlevels > nkeys:
+        return obj.droplevel(list(range(nkeys)))
+    if isinstance(obj, pd.Series):
+        out = obj.reset_index()
+        out.columns = [*out.columns[:-1], obj.name]
+        return out
+    return obj.reset_index()
+
+
+class _AppliedFrame(_Applied, DataFrame):
+    """A DataFrame result of ``groupby(...).apply``; ``value_name``: the
+    name of the one column, for a Series result computed as a frame
+    (``as_index=False`` and a row per group)."""
+
+    def __init__(
+        self,
+        core: Any,
+        nkeys: int,
+        order: Any = None,
+        as_index: bool = True,
+        value_name: Any = _NO_NAME,
+    ) -> None:
+        super().__init__(core)
+        self._setup(nkeys, order, as_index)
+        self._value_name = value_name
+
+    def _with_core(self, core: Any) -> DataFrame:
+        return _AppliedFrame(core, self._nkeys, self._order, self._apply_as_index, self._value_name)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self._value_name is not _NO_NAME:
+            frame.columns = [self._value_name]
+        return frame
+
+    @property
+    def columns(self) -> pd.Index:
+        """Column labels, as computing shapes them (the keys first for
+        ``as_index=False`` when each group gives one row)."""
+        return self._empty().columns
+
+    @property
+    def dtypes(self) -> pd.Series:
+        """The columns' pandas dtypes, as computing gives them."""
+        return self._empty().dtypes
+
+    def _empty(self) -> pd.DataFrame:
+        from ferrox.dataframe._partitions import empty_like
+
+        empty = self._finalize(empty_like(DataFrame(self._core)))
+        return empty if self._apply_as_index else _without_keys(empty, self._nkeys)
+
+
+class _AppliedSeries(_Applied, Series):
+    """A Series result of ``groupby(...).apply``."""
+
+    def __init__(
+        self, core: Any, name: Any, nkeys: int, order: Any = None, as_index: bool = True
+    ) -> None:
+        super().__init__(core, name)
+        self._setup(nkeys, order, as_index)
+
+    def _with_core(self, core: Any) -> Series:
+        return _AppliedSeries(core, self.name, self._nkeys, self._order, self._apply_as_index)
 
 
 class DataFrameGroupBy:
@@ -506,7 +639,11 @@ class DataFrameGroupBy:
         As in Dask, the rows are first hash-partitioned by the keys so that
         every group is in one partition, then pandas' ``groupby(...).apply``
         runs on each partition (one Python task per partition). Computing
-        the result puts the groups in pandas' order.
+        the result puts the groups in pandas' order: sorted by the keys, or,
+        with ``sort=False``, in order of first appearance (the keys'
+        distinct values are found in the same compute). With
+        ``as_index=False`` the result has pandas' shape: the keys as columns
+        where each group gives one row, else the rows' own index.
 
         Parameters
         ----------
@@ -541,12 +678,8 @@ class DataFrameGroupBy:
         kwargs.pop("shuffle_method", None)
         if not callable(func):
             raise TypeError(f"`func` must be callable, got {type(func).__name__}")
-        if not self._sort:
-            raise NotImplementedError("groupby(sort=False).apply is not supported yet")
         if not self._group_keys:
             raise NotImplementedError("groupby(group_keys=False).apply is not supported yet")
-        if not self._as_index:
-            raise NotImplementedError("groupby(as_index=False).apply is not supported yet")
         _partitions._check_args(args, kwargs, "apply")
         columns = list(dict.fromkeys([*self._keys, *self._columns]))
         source = DataFrame(self._frame._core.project(columns))
@@ -583,10 +716,19 @@ class DataFrameGroupBy:
         )
         tasks = shuffled._core.partition_tasks()
         result = _partitions.from_calls("groupby-apply", tasks, call, (), {}, meta_obj, shuffled)
-        # Each partition has its groups in order; computing orders them all.
+        nkeys = len(self._keys)
+        result = result._with_core(self._labelled(result._core))
+        order = None
+        if not self._sort:
+            # The groups' keys in order of first appearance, computed with the result.
+            keys = source._core.project(list(self._keys))
+            order = _core.drop_duplicates(keys, [], "first", True, 8)
         if isinstance(result, Series):
-            return _GroupedSeries(result._core, result.name, True, len(self._keys))
-        return _GroupedFrame(result._core, True, None, len(self._keys))
+            if not self._as_index and meta_obj.index.nlevels == nkeys:
+                # A row per group: pandas gives the keys and the values as columns.
+                return _AppliedFrame(result._core, nkeys, order, False, result.name)
+            return _AppliedSeries(result._core, result.name, nkeys, order, self._as_index)
+        return _AppliedFrame(result._core, nkeys, order, self._as_index)
 
     def agg(
         self,
