@@ -193,12 +193,39 @@ def test_split_like_python(values, pat, n, piece, npartitions):
             # dtype of a lazy result cannot depend on the values.
             expected = expected.astype(object)
         assert_eq(call(ddf.s), expected)
+    if n is None or n <= 0:
+        return
+    # expand=True: Dask's columns 0 … n; pandas leaves out the columns no
+    # value reaches, and gives object columns where no value reaches any.
+    expected = pdf.s.str.split(pat, n=n, expand=True)
+    expected = expected.reindex(columns=pd.RangeIndex(n + 1)).astype("str")
+    result = ddf.s.str.split(pat, n=n, expand=True)
+    assert list(result.columns) == list(range(n + 1))
+    assert_eq(result, expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_split_expand(frames, n):
+    ddf, pdf = frames
+    expected = pdf.s.str.split(" ", n=n, expand=True).reindex(columns=pd.RangeIndex(n + 1))
+    assert_eq(ddf.s.str.split(" ", n=n, expand=True), expected.astype("str"))
+    pdf2 = pdf.assign(word=pdf.s + " " + pdf.s)
+    ddf2 = ddf.assign(word=ddf.s + " " + ddf.s)
+    # A value reaches every column, so pandas' frame is the same shape.
+    expected = pdf2.word.str.split(" ", n=1, expand=True)
+    assert_eq(ddf2.word.str.split(" ", n=1, expand=True), expected)
+    assert_eq(ddf2.word.str.split(" ", n=1, expand=True)[1], expected[1])
+    pdf2[["first", "rest"]] = expected
+    ddf2[["first", "rest"]] = ddf2.word.str.split(" ", n=1, expand=True)
+    assert_eq(ddf2, pdf2)
 
 
 def test_split_bad_arguments(frames):
     ddf, pdf = frames
-    with pytest.raises(NotImplementedError, match=r"\.str\.split\(pat\)\.str\[i\]"):
-        ddf.s.str.split(" ", expand=True)
+    # As in Dask: pandas' number of columns would depend on the data.
+    for n in (-1, 0, None):
+        with pytest.raises(NotImplementedError, match="you must specify the number of expected"):
+            ddf.s.str.split(" ", n=n, expand=True)
     for call in (
         lambda s: s.str.split(re.compile("z"), regex=False),
         lambda s: s.str.split(3),

@@ -94,12 +94,12 @@ class StringMethods:
         as a list per value (``object`` dtype, as pandas). ``pat`` is a
         regular expression for ``regex=True``, or, by default, when it is
         longer than one character. ``.str[i]`` / ``.str.get(i)`` of the
-        result is the ``i``-th piece, computed without the lists."""
-        if expand:
-            raise NotImplementedError(
-                "str.split(expand=True) is not supported yet (its columns depend on the "
-                "data): take the pieces with .str.split(pat).str[i]"
-            )
+        result is the ``i``-th piece, computed without the lists.
+
+        ``expand=True`` gives a DataFrame of the pieces, columns ``0 … n``,
+        missing where a value has fewer; as in Dask it needs ``n``, because
+        pandas' number of columns depends on the data (pandas leaves out
+        columns no value reaches)."""
         if isinstance(pat, re.Pattern):
             if regex is False:
                 raise ValueError(
@@ -111,9 +111,28 @@ class StringMethods:
         if regex is None:
             regex = pat is not None and len(pat) > 1
         spec = {"pat": pat, "flag": bool(regex), "n": -1 if n is None else int(n)}
+        if expand:
+            return self._expand(spec)
         from ferrox.dataframe.series import _ListSeries
 
         return _ListSeries(self._s._core.str_method("split", **spec), self._s.name, self._s, spec)
+
+    def _expand(self, spec: dict[str, Any]) -> Any:
+        """The pieces ``0 … n`` of ``split(**spec)`` as columns."""
+        from ferrox.dataframe.frame import _PositionFrame
+        from ferrox.dataframe.series import Series
+
+        if spec["n"] <= 0:
+            raise NotImplementedError(
+                "To use the expand parameter you must specify the number of expected "
+                "splits with the n= parameter. Usually n splits result in n+1 output columns."
+            )
+        pieces = [
+            Series(self._s._core.str_method("split_get", start=i, **spec)).to_frame(str(i))
+            for i in range(spec["n"] + 1)
+        ]
+        frame = pieces[0].assign(**{str(i): p[str(i)] for i, p in enumerate(pieces) if i})
+        return _PositionFrame(frame._core)
 
 
 class ListMethods:

@@ -888,6 +888,51 @@ class _Reduced(Series):
         return out
 
 
+class _PositionFrame(DataFrame):
+    """A frame pandas labels ``0, 1, …`` (``str.split(..., expand=True)``):
+    the core's columns are those numbers as text, and integer keys select
+    them."""
+
+    @property
+    def columns(self) -> pd.Index:
+        """Column labels: integers, as pandas labels the pieces."""
+        return _positions(self._core.columns())
+
+    @columns.setter
+    def columns(self, labels: Any) -> None:
+        DataFrame.columns.fset(self, labels)  # type: ignore[attr-defined]
+
+    @property
+    def dtypes(self) -> pd.Series:
+        """The columns' pandas dtypes, by integer label."""
+        dtypes = super().dtypes
+        dtypes.index = _positions(dtypes.index)
+        return dtypes
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int | np.integer):
+            return super().__getitem__(str(key)).rename(int(key))
+        if isinstance(key, list | pd.Index | tuple):
+            key = [str(k) if isinstance(k, int | np.integer) else k for k in key]
+        return super().__getitem__(key)
+
+    def _finalize(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame.columns = _positions(frame.columns)
+        return frame
+
+
+def _positions(names: Any) -> pd.Index:
+    """``names`` as integers where they all are (a ``RangeIndex`` for
+    ``0, 1, …``), else as they are."""
+    names = list(names)
+    if not all(isinstance(n, str) and n.isdigit() for n in names):
+        return pd.Index(names)
+    numbers = [int(n) for n in names]
+    if numbers == list(range(len(numbers))):
+        return pd.RangeIndex(len(numbers))
+    return pd.Index(numbers)
+
+
 def _broadcast(base: Series, value: Any) -> Series:
     """A series over ``base``'s rows holding ``value`` everywhere."""
     return Series(base._core.literal(operand(value)))
