@@ -30,7 +30,7 @@ from ferrox.dataframe.io import (
     read_json,
     read_parquet,
 )
-from ferrox.dataframe.reshape import concat, merge
+from ferrox.dataframe.reshape import concat, melt, merge
 from ferrox.dataframe.series import Series
 from ferrox.dataframe.tools import to_datetime
 
@@ -48,6 +48,7 @@ __all__ = [
     "from_dict",
     "from_pandas",
     "map_partitions",
+    "melt",
     "read_csv",
     "read_json",
     "read_parquet",

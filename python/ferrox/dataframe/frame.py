@@ -190,6 +190,20 @@ class DataFrame(FrameShuffleMethods, NeighbourMethods, _Frame):
             raise KeyError(f"{missing} not found in axis")
         return DataFrame(self._core.project([c for c in have if c not in drop]))
 
+    def melt(
+        self,
+        id_vars: Any = None,
+        value_vars: Any = None,
+        var_name: Any = None,
+        value_name: Any = "value",
+        col_level: Any = None,
+        ignore_index: bool = True,
+    ) -> DataFrame:
+        """Unpivoted from wide to long: :func:`ferrox.dataframe.melt`."""
+        from ferrox.dataframe.reshape import melt
+
+        return melt(self, id_vars, value_vars, var_name, value_name, col_level, ignore_index)
+
     def rename(self, columns: Any = None, **kwargs: Any) -> DataFrame:
         """Columns renamed by a mapping or a function."""
         if kwargs.get("index") is not None:

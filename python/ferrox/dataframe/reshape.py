@@ -293,3 +293,67 @@ def _concat_columns(dfs: list[Any], ignore_index: bool) -> DataFrame:
 
 
 __all__ = ["concat", "join", "merge"]
+
+
+def melt(
+    frame: DataFrame,
+    id_vars: Any = None,
+    value_vars: Any = None,
+    var_name: Any = None,
+    value_name: Any = "value",
+    col_level: Any = None,
+    ignore_index: bool = True,
+) -> DataFrame:
+    """``frame`` unpivoted from wide to long, like :func:`pandas.melt`: the
+    ``id_vars`` columns, then ``var_name`` (which column a value came from)
+    and ``value_name``, one row per row and value column, in pandas' order
+    (all rows of the first value column, then of the next). Each value
+    column is its own lazy piece of the result; nothing is computed here.
+
+    Examples
+    --------
+    >>> import pandas as pd, ferrox.dataframe as dd
+    >>> pdf = pd.DataFrame({"id": [1, 2], "a": [3, 4], "b": [5, 6]})
+    >>> dd.melt(dd.from_pandas(pdf, npartitions=2), id_vars="id").compute()
+       id variable  value
+    0   1        a      3
+    1   2        a      4
+    2   1        b      5
+    3   2        b      6
+    """
+    if col_level is not None:
+        raise NotImplementedError("melt(col_level=...) is not supported yet")
+    if not ignore_index:
+        raise NotImplementedError("melt(ignore_index=False) is not supported yet")
+    columns = list(frame.columns)
+    ids = _as_list(id_vars)
+    values = [c for c in columns if c not in ids] if value_vars is None else _as_list(value_vars)
+    missing = [c for c in [*ids, *values] if c not in columns]
+    if missing:
+        raise KeyError(
+            f"The following id_vars or value_vars are not present in the DataFrame: {missing}"
+        )
+    if value_name in columns:
+        raise ValueError(
+            f"value_name ({value_name}) cannot match an element in the DataFrame columns."
+        )
+    if not values:
+        raise NotImplementedError("melt without value columns is not supported yet")
+    var_name = "variable" if var_name is None else var_name
+    if frame._core.nindex:
+        frame = frame.reset_index(drop=True)
+    pieces = [
+        frame[[*ids, v]]
+        .rename(columns={v: str(value_name)})
+        .assign(**{str(var_name): str(v)})[[*ids, str(var_name), str(value_name)]]
+        for v in values
+    ]
+    return pieces[0] if len(pieces) == 1 else concat(pieces, ignore_index=True)
+
+
+def _as_list(names: Any) -> list[Any]:
+    if names is None:
+        return []
+    if isinstance(names, list | tuple | pd.Index):
+        return list(names)
+    return [names]
