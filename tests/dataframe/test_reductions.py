@@ -712,6 +712,19 @@ def test_min_count(frames, op, min_count):
     )
 
 
+@pytest.mark.parametrize("op", ["sum", "prod"])
+def test_min_count_without_skipping(frames, op):
+    """``skipna=False``: missing where a value is missing, else where there
+    are fewer than ``min_count`` values."""
+    ddf, pdf = frames
+    cols = ["i", "p", "f"]
+    for min_count in (0, 1, len(pdf), len(pdf) + 1):
+        kwargs = {"skipna": False, "min_count": min_count}
+        for c in cols:
+            assert_eq(getattr(ddf[c], op)(**kwargs), getattr(pdf[c], op)(**kwargs))
+        assert_eq(getattr(ddf[cols], op)(**kwargs), getattr(pdf[cols], op)(**kwargs))
+
+
 def test_min_count_of_text_and_ints(frames):
     ddf, pdf = frames
     for min_count in (1, pdf.s.count(), pdf.s.count() + 1):

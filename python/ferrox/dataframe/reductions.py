@@ -50,10 +50,9 @@ def reduce_core(
     if skipna:
         aggs = [(c, op, c, ddof) for c in columns]
         return with_min_count(lambda a: core.groupby([], a), aggs, min_count)
-    if min_count > 0:
-        raise NotImplementedError(f"{op}(skipna=False, min_count=...) is not supported yet")
     missing = MISSING.get(op, "propagate")
-    return _core.reduce(core, [(c, op, c, ddof, missing) for c in columns])
+    aggs = [(c, op, c, ddof, missing) for c in columns]
+    return with_min_count(lambda a: _core.reduce(core, a), aggs, min_count)
 
 
 def check_min_count(op: str, kwargs: dict[str, Any], takes: tuple[str, ...]) -> int:
@@ -70,22 +69,28 @@ def check_min_count(op: str, kwargs: dict[str, Any], takes: tuple[str, ...]) -> 
 
 
 def with_min_count(
-    aggregate: Callable[[list[tuple[str, str, str, int]]], Any],
-    aggs: list[tuple[str, str, str, int]],
+    aggregate: Callable[[list[tuple[Any, ...]]], Any],
+    aggs: list[tuple[Any, ...]],
     min_count: int,
 ) -> Any:
     """The core ``aggregate(aggs)`` makes, each result missing where fewer
     than ``min_count`` values went into it (pandas' ``min_count``): the
-    counts are aggregated in the same tree and mask the results."""
+    counts are aggregated in the same tree and mask the results. ``aggs``
+    are ``(column, op, out, ddof)``, with the missing-value rule after them
+    for ``_core.reduce`` (the counts then skip missing values)."""
     from ferrox.dataframe.frame import DataFrame
 
     if min_count <= 0:
         return aggregate(aggs)
-    counts = [(c, "count", f"__count_{out}", 1) for c, _, out, _ in aggs]
+    counts = [
+        (agg[0], "count", f"__count_{agg[2]}", 1, *(["skip"] if len(agg) > 4 else []))
+        for agg in aggs
+    ]
     frame = DataFrame(aggregate(aggs + counts))
-    for _, _, out, _ in aggs:
+    for agg in aggs:
+        out = agg[2]
         frame[out] = frame[out].where(frame[f"__count_{out}"] >= min_count)
-    return frame[[out for _, _, out, _ in aggs]]._core
+    return frame[[agg[2] for agg in aggs]]._core
 
 
 def check_skipna(skipna: Any) -> bool:
