@@ -68,7 +68,8 @@ fn floor(ca: &DatetimeChunked, ns: i64) -> FxResult<Series> {
 
 /// `pd.to_datetime(s, format=, errors=, unit=)` of one column: text is
 /// parsed with one format (the given one, or pandas' guess from the first
-/// value) into microseconds, pandas' resolution for text; whole numbers
+/// value; each value's own for `"mixed"` / `"ISO8601"`) into
+/// microseconds, pandas' resolution for text; whole numbers
 /// count `unit`s since the epoch (microseconds, or nanoseconds for
 /// `unit="ns"`, as pandas).
 pub fn to_datetime(spec: &ToDatetime, s: &Series) -> FxResult<Series> {
@@ -103,6 +104,9 @@ fn from_text(spec: &ToDatetime, ca: &StringChunked) -> FxResult<Series> {
             &DataType::Datetime(TimeUnit::Microseconds, None),
         ));
     };
+    if let Some(kind @ ("mixed" | "ISO8601")) = spec.format.as_deref() {
+        return each_own_format(&ca, kind == "ISO8601", spec.coerce);
+    }
     let format = match &spec.format {
         Some(f) => f.clone(),
         None => guess_format(first).ok_or_else(|| {
@@ -211,6 +215,62 @@ fn has_nanoseconds(v: &str) -> bool {
             .skip(6)
             .any(|b| b != b'0')
     })
+}
+
+/// `format="mixed"` / `"ISO8601"`: each value read with the format guessed
+/// from it (`iso`: ISO dates only, year first), as pandas reads each value
+/// on its own.
+fn each_own_format(ca: &StringChunked, iso: bool, coerce: bool) -> FxResult<Series> {
+    let mut bad: Option<&str> = None;
+    let mut nanos = false;
+    let micros: Int64Chunked = ca
+        .iter()
+        .map(|v| {
+            let v = v?;
+            let t = guess_format(v)
+                .filter(|f| !iso || f.starts_with("%Y"))
+                .and_then(|f| {
+                    nanos |= f.contains("%f") && has_nanoseconds(v);
+                    read_one(v, &f)
+                });
+            if t.is_none() && bad.is_none() {
+                bad = Some(v);
+            }
+            t
+        })
+        .collect();
+    if nanos {
+        return Err(FxError::InvalidArgument(
+            "to_datetime of text with nanoseconds is not supported (pandas would give \
+             datetime64[ns])"
+                .into(),
+        ));
+    }
+    if let (Some(v), false) = (bad, coerce) {
+        return Err(FxError::InvalidArgument(if iso {
+            format!("time data \"{v}\" doesn't match format \"ISO8601\"")
+        } else {
+            format!("Unknown datetime string format, unable to parse: {v}")
+        }));
+    }
+    Ok(micros
+        .with_name(ca.name().clone())
+        .into_datetime(TimeUnit::Microseconds, None)
+        .into_series())
+}
+
+/// `v` read with pandas' `format`, in microseconds since the epoch.
+fn read_one(v: &str, format: &str) -> Option<i64> {
+    use chrono::{NaiveDate, NaiveDateTime};
+    let chrono_format = format.replace(".%f", "%.f");
+    let moment = if format.contains("%H") {
+        NaiveDateTime::parse_from_str(v, &chrono_format).ok()?
+    } else {
+        NaiveDate::parse_from_str(v, &chrono_format)
+            .ok()?
+            .and_hms_opt(0, 0, 0)?
+    };
+    Some(moment.and_utc().timestamp_micros())
 }
 
 /// Whole numbers of `unit` since the epoch.

@@ -59,6 +59,48 @@ def test_given_format(values, format):
     assert_eq(dd.to_datetime(ds, format=format), expected)
 
 
+MIXED = [
+    "2024-01-02",
+    "2024-03-04 05:06",
+    None,
+    "2023/12/31",
+    "20240105",
+    "2024-01-02T05:06:07.25",
+    "2024-1-2 5:06:07",
+    "NaT",
+]
+
+
+@pytest.mark.parametrize("npartitions", [1, 3])
+def test_each_value_its_own_format(npartitions):
+    ds, ps = series(MIXED, npartitions)
+    assert_eq(dd.to_datetime(ds, format="mixed"), pd.to_datetime(ps, format="mixed"))
+    assert_eq(dd.to_datetime(ds, format="ISO8601"), pd.to_datetime(ps, format="ISO8601"))
+    us = [*MIXED, "01/02/2024 05:06"]
+    ds, ps = series(us, npartitions)
+    assert_eq(dd.to_datetime(ds, format="mixed"), pd.to_datetime(ps, format="mixed"))
+    expected = pd.to_datetime(ps, format="ISO8601", errors="coerce")
+    assert_eq(dd.to_datetime(ds, format="ISO8601", errors="coerce"), expected)
+    with pytest.raises(ValueError, match='time data "01/02/2024 05:06" doesn\'t match format'):
+        dd.to_datetime(ds, format="ISO8601").compute()
+    ds, ps = series(["2024-01-02", "x"], npartitions)
+    with pytest.raises(ValueError, match="Unknown datetime string format, unable to parse: x"):
+        dd.to_datetime(ds, format="mixed").compute()
+    with pytest.raises(ValueError, match="Unknown datetime string format, unable to parse: x"):
+        pd.to_datetime(ps, format="mixed")
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "ms"])
+def test_astype_datetime_of_text(unit):
+    ds, ps = series(MIXED, 2)
+    result = ds.astype(f"datetime64[{unit}]")
+    assert result.dtype == np.dtype(f"datetime64[{unit}]")
+    assert_eq(result, ps.astype(f"datetime64[{unit}]"))
+    pdf = pd.DataFrame({"t": ps, "x": range(len(ps))})
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    assert_eq(ddf.astype({"t": f"datetime64[{unit}]"}), pdf.astype({"t": f"datetime64[{unit}]"}))
+
+
 def test_coerce_makes_bad_values_missing():
     ds, ps = series(["2024-01-02", "x", None, "2024-13-01", "2024-02-30", "2024-03-01"], 2)
     assert_eq(dd.to_datetime(ds, errors="coerce"), pd.to_datetime(ps, errors="coerce"))
@@ -173,7 +215,6 @@ def test_like_pandas(data, moments, fmt, given_format):
         (["2024-01-02"], {"utc": True}, NotImplementedError, r"to_datetime\(utc=True\)"),
         (["2024-01-02"], {"dayfirst": True}, NotImplementedError, "dayfirst"),
         (["2024-01-02"], {"origin": "julian"}, NotImplementedError, "origin"),
-        (["2024-01-02"], {"format": "mixed"}, NotImplementedError, "'mixed'"),
         (["2024-01-02+01:00"], {"format": "%Y-%m-%d%z"}, NotImplementedError, "time zone"),
         (["2024-01-02 050607"], {"format": "%Y-%m-%d %H%M%S%f"}, NotImplementedError, "%f"),
     ],

@@ -359,7 +359,14 @@ class Series(SeriesShuffleMethods, NeighbourMethods, _Frame):
         if _is_category(dtype):
             column = self._core.columns()[0]
             return self._with_core(_core.astype_category(self._core, column))
-        return self._with_core(self._core.astype(_dtype_name(dtype)))
+        name = _dtype_name(dtype)
+        if name.startswith("datetime64") and str(self.dtype) == "str":
+            # pandas reads each string on its own.
+            from ferrox.dataframe.tools import to_datetime
+
+            parsed = to_datetime(self, format="mixed")
+            return parsed if name == "datetime64[us]" else parsed.astype(name)
+        return self._with_core(self._core.astype(name))
 
     def where(self, cond: Series, other: Any = np.nan) -> Series:
         """Values where ``cond`` holds, ``other`` elsewhere."""

@@ -43,7 +43,10 @@ def to_datetime(
     the one pandas guesses from the first value (ISO dates such as
     ``2024-01-02``, ``2024/01/02``, ``20240102``, or month-first
     ``01/02/2024``, each with an optional ``HH:MM[:SS[.fraction]]``). As in
-    Dask, each partition guesses from its own first value. The result is
+    Dask, each partition guesses from its own first value. With
+    ``format="mixed"`` each value is read with the format guessed from it
+    (``"ISO8601"``: year-first dates only); ``astype("datetime64[…]")`` of
+    text does that too. The result is
     ``datetime64[us]``, pandas' resolution for text; ``"NaT"``, ``"nan"``
     and empty strings are missing. Whole numbers count ``unit``\\ s since
     the epoch. A value that does not parse raises pandas' ``ValueError``,
@@ -97,7 +100,7 @@ def to_datetime(
 def _check_format(format: str) -> None:
     """Refuse the formats the parser does not read as pandas does."""
     if format in ("mixed", "ISO8601"):
-        raise NotImplementedError(f"to_datetime(format={format!r}) is not supported yet")
+        return
     for directive in ("%z", "%Z"):
         if directive in format:
             raise NotImplementedError(
