@@ -350,17 +350,22 @@ impl FrameExpr {
                 (n, e)
             })
             .collect();
-        Self::select_on(&input, folded, all_params)
+        Self::select_on(&input, folded, all_params, &self.index_names)
     }
 
+    /// `exprs` over `input`'s rows; the index levels are named
+    /// `index_names` (the frame's selected from: the names of a
+    /// [`FrameExpr::with_index_names`] below it survive).
     fn select_on(
         input: &Arc<FrameExpr>,
         exprs: Vec<(PlSmallStr, ColExpr)>,
         params: Vec<Arc<FrameExpr>>,
+        index_names: &[Option<String>],
     ) -> FxResult<Arc<FrameExpr>> {
         // The identity select is the input itself.
         let identity = exprs.len() + input.nindex == input.schema.len()
             && params.is_empty()
+            && input.index_names == index_names
             && exprs
                 .iter()
                 .zip(input.schema.iter_names().skip(input.nindex))
@@ -375,12 +380,15 @@ impl FrameExpr {
         for (n, e) in &exprs {
             schema.insert(n.clone(), e.dtype(&input.schema)?);
         }
-        let token = hash_name("select", (&*input.name, &exprs, names(&params)));
+        let token = hash_name(
+            "select",
+            (&*input.name, &exprs, names(&params), index_names),
+        );
         Ok(FrameExpr::new(
             token,
             schema,
             input.nindex,
-            input.index_names.clone(),
+            index_names.to_vec(),
             input.npartitions,
             Kind::Select {
                 input: input.clone(),
@@ -482,7 +490,7 @@ impl FrameExpr {
                 return Err(FxError::InvalidArgument(format!("duplicate column '{n}'")));
             }
         }
-        Self::select_on(&input, exprs, params)
+        Self::select_on(&input, exprs, params, &first.index_names)
     }
 
     /// [`FrameExpr::combine`] of frames over different row sources cut into
@@ -552,7 +560,13 @@ impl FrameExpr {
         };
         let filtered = input.filter_on(predicate, mask_params);
         // The data columns come back as they were, over the filtered rows.
-        Self::select_on(&filtered, exprs, params)
+        // A default index was materialized: its one level is unnamed.
+        let names = if filtered.nindex == self.nindex {
+            self.index_names.clone()
+        } else {
+            filtered.index_names.clone()
+        };
+        Self::select_on(&filtered, exprs, params, &names)
     }
 
     fn filter_on(

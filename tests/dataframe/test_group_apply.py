@@ -117,8 +117,10 @@ def test_apply_unsorted_in_order_of_appearance(frames, keys, dropna):
         lambda s: s.cumsum(), meta=("x", "f8")
     )
     assert_eq(result, expected)
-    # Persisted, the order holds.
+    # Persisted, or in arithmetic, the order holds.
     assert_eq(result.persist(), expected)
+    assert_eq(result * 2 + 1, expected * 2 + 1)
+    assert_eq(result > 0, expected > 0)
 
 
 @pytest.mark.parametrize("keys", ["k", ["g", "k"]], ids=str)

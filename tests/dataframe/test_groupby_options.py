@@ -158,7 +158,10 @@ def test_split_out_aggregations(many_groups, split_out, agg):
     ddf, pdf = many_groups
     result = getattr(ddf.groupby("key").x, agg)(split_out=split_out)
     assert result.npartitions == split_out
-    assert_eq(result, getattr(pdf.groupby("key").x, agg)())
+    expected = getattr(pdf.groupby("key").x, agg)()
+    assert_eq(result, expected)
+    # Arithmetic on the result still computes in the groups' order.
+    assert_eq(result * 2 - 1, expected * 2 - 1)
 
 
 @pytest.mark.parametrize("split_every", [2, 3, 8])
@@ -242,6 +245,8 @@ def test_grouping_by_a_series_named_like_another_column(frames, as_index):
         result = ddf.groupby(by(ddf), as_index=as_index)
         assert_eq(result.x.sum(), expected.x.sum())
         assert_eq(result[["x", "n"]].agg(["min", "max"]), expected[["x", "n"]].agg(["min", "max"]))
+        if as_index:
+            assert_eq(result[["x", "n"]].max() + 1, expected[["x", "n"]].max() + 1)
         assert_eq(result.x.sum(min_count=3), expected.x.sum(min_count=3))
     expected = pdf.groupby(pdf.t.dt.month).t.max()
     assert_eq(ddf.groupby(ddf.t.dt.month).t.max(), expected)

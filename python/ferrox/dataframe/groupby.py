@@ -77,7 +77,23 @@ def _sort_groups(obj: Any, nlevels: int) -> Any:
     return obj.sort_index(level=level, sort_remaining=False, kind="stable", na_position="last")
 
 
-class _GroupedFrame(DataFrame):
+class _KeepsOrder:
+    """Arithmetic and comparisons keep a group-by result's class (keys as
+    the index), so that computing the outcome still orders the groups."""
+
+    def _binary(self, op: str, other: Any, reflected: bool = False) -> Any:
+        out = super()._binary(op, other, reflected)  # type: ignore[misc]
+        if not getattr(self, "_as_index", True) or not getattr(self, "_apply_as_index", True):
+            # The keys become columns only when computed; pandas' operation
+            # would apply to them too.
+            return out
+        kept = self._with_core(out._core)  # type: ignore[attr-defined]
+        if isinstance(out, Series):
+            kept.name = out.name
+        return kept
+
+
+class _GroupedFrame(_KeepsOrder, DataFrame):
     """A group-by result as pandas shapes it (keys as index or columns)."""
 
     _range_index = False
@@ -122,7 +138,7 @@ class _GroupedFrame(DataFrame):
         return frame if self._as_index else frame.reset_index()
 
 
-class _GroupedSeries(Series):
+class _GroupedSeries(_KeepsOrder, Series):
     """A one-column group-by result, as a Series named like pandas'."""
 
     _range_index = False
@@ -140,7 +156,7 @@ class _GroupedSeries(Series):
         return out if self._as_index else out.reset_index()
 
 
-class _Applied:
+class _Applied(_KeepsOrder):
     """The result of ``groupby(...).apply``: partitions hold whole groups
     (their keys the first ``nkeys`` index levels); computing orders the
     groups as pandas does, sorted or (``order``: a one-partition frame of
