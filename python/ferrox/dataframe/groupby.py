@@ -83,7 +83,7 @@ class _KeepsOrder:
 
     def _binary(self, op: str, other: Any, reflected: bool = False) -> Any:
         out = super()._binary(op, other, reflected)  # type: ignore[misc]
-        if not getattr(self, "_as_index", True) or not getattr(self, "_apply_as_index", True):
+        if not self._as_index:  # type: ignore[attr-defined]
             # The keys become columns only when computed; pandas' operation
             # would apply to them too.
             return out
@@ -167,14 +167,7 @@ class _Applied(_KeepsOrder):
     _range_index = False
 
     def _setup(self, nkeys: int, order: Any, as_index: bool) -> None:
-        self._nkeys, self._order, self._apply_as_index = nkeys, order, as_index
-
-    def _computed(self, tables: list[Any]) -> Any:
-        """The result partitions ``tables`` as one pandas object."""
-        from ferrox.dataframe._collection import tables_to_pandas
-
-        frame = tables_to_pandas(tables, self._core.nindex, self._core.index_names, False)
-        return self._finalize(frame)  # type: ignore[attr-defined]
+        self._nkeys, self._order, self._as_index = nkeys, order, as_index
 
     def _order_cores(self) -> list[Any]:
         return [] if self._order is None else self._order.partition_tasks()
@@ -186,12 +179,12 @@ class _Applied(_KeepsOrder):
         from ferrox.dataframe._collection import tables_to_pandas
 
         n = self._core.npartitions
-        out = self._computed(values[:n])
+        out = super().__ferrox_finalize__(values[:n])  # type: ignore[misc]
         if self._order is None:
             out = _sort_groups(out, self._nkeys)
         else:
             out = _in_order_seen(out, tables_to_pandas(values[n:], 0, []), self._nkeys)
-        return out if self._apply_as_index else _without_keys(out, self._nkeys)
+        return out if self._as_index else _without_keys(out, self._nkeys)
 
     def __ferrox_rebuild__(self, values: list[Any]) -> Any:
         import uuid
@@ -250,7 +243,7 @@ class _AppliedFrame(_Applied, DataFrame):
         self._value_name = value_name
 
     def _with_core(self, core: Any) -> DataFrame:
-        return _AppliedFrame(core, self._nkeys, self._order, self._apply_as_index, self._value_name)
+        return _AppliedFrame(core, self._nkeys, self._order, self._as_index, self._value_name)
 
     def _finalize(self, frame: pd.DataFrame) -> pd.DataFrame:
         if self._value_name is not _NO_NAME:
@@ -272,7 +265,7 @@ class _AppliedFrame(_Applied, DataFrame):
         from ferrox.dataframe._partitions import empty_like
 
         empty = self._finalize(empty_like(DataFrame(self._core)))
-        return empty if self._apply_as_index else _without_keys(empty, self._nkeys)
+        return empty if self._as_index else _without_keys(empty, self._nkeys)
 
 
 class _AppliedSeries(_Applied, Series):
@@ -285,7 +278,7 @@ class _AppliedSeries(_Applied, Series):
         self._setup(nkeys, order, as_index)
 
     def _with_core(self, core: Any) -> Series:
-        return _AppliedSeries(core, self.name, self._nkeys, self._order, self._apply_as_index)
+        return _AppliedSeries(core, self.name, self._nkeys, self._order, self._as_index)
 
 
 class DataFrameGroupBy:
