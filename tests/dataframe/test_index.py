@@ -75,6 +75,46 @@ def test_set_index_sorted():
     assert divs[0] == pdf.k.min() and divs[-1] == pdf.k.max()
 
 
+SERIES_KEYS = {
+    "derived, named like a column": lambda f: f.k % 7,
+    "renamed": lambda f: (f.x * 2).rename("y"),
+    "unnamed": lambda f: (f.k - 3).rename(None),
+    "text": lambda f: f.s.str.upper(),
+}
+
+
+@pytest.mark.parametrize("npartitions", [1, 4])
+@pytest.mark.parametrize("key", list(SERIES_KEYS), ids=list(SERIES_KEYS))
+@pytest.mark.parametrize("drop", [True, False])
+def test_set_index_series(npartitions, key, drop):
+    # A Series over the same rows becomes the index under its own name; a
+    # column of the same name stays a column (``drop`` applies to columns).
+    pdf = sample_frame()
+    ddf = dd.from_pandas(pdf, npartitions=npartitions)
+    make = SERIES_KEYS[key]
+    result = ddf.set_index(make(ddf), drop=drop)
+    expected = pdf.set_index(make(pdf), drop=drop).sort_index(kind="stable")
+    assert_frame_equal(result.compute(), expected)
+    assert list(result.columns) == list(expected.columns)
+    check_divisions(result)
+
+
+def test_set_index_series_sorted():
+    pdf = sample_frame().sort_values("k", kind="stable").reset_index(drop=True)
+    ddf = dd.from_pandas(pdf, npartitions=5)
+    result = ddf.set_index((ddf.k * 2).rename("k2"), sorted=True)
+    assert_frame_equal(result.compute(), pdf.set_index((pdf.k * 2).rename("k2")))
+
+
+def test_set_index_rejects_arrays():
+    ddf = dd.from_pandas(sample_frame(), npartitions=2)
+    with pytest.raises(NotImplementedError, match="set_index with a pandas Series or an array"):
+        ddf.set_index(np.arange(60))
+    other = dd.from_pandas(sample_frame(), npartitions=3)
+    with pytest.raises(ValueError, match="the operands do not have the same rows"):
+        ddf.set_index(other.k).compute()
+
+
 def test_set_index_sorted_rejects_unsorted_data():
     ddf = dd.from_pandas(pd.DataFrame({"k": [3, 4, 1, 2]}), npartitions=2)
     with pytest.raises(ValueError, match="sorted"):

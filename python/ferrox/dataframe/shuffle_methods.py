@@ -202,17 +202,19 @@ class FrameShuffleMethods(IndexMethods):
         divisions: Any = None,
         **kwargs: Any,
     ) -> DataFrame:
-        """A column as the index, the frame sorted by it (``sorted=True``:
-        the data is sorted by it already and stays in place), with known
-        :attr:`divisions`. Equals pandas' ``set_index(col).sort_index()``
-        (stable).
+        """A column, or a Series over the same rows, as the index, the frame
+        sorted by it (``sorted=True``: the data is sorted by it already and
+        stays in place), with known :attr:`divisions`. Equals pandas'
+        ``set_index(other).sort_index()`` (stable).
 
         Parameters
         ----------
-        other : str
-            The column.
+        other : str or Series
+            The column, or a Series derived from this frame's rows; the
+            index takes the Series' name.
         drop : bool
-            Remove the column from the data columns.
+            Remove the column from the data columns (a Series key is never
+            a data column).
         sorted : bool
             The column is sorted across partitions already.
 
@@ -231,11 +233,32 @@ class FrameShuffleMethods(IndexMethods):
             if len(other) != 1:
                 raise NotImplementedError("set_index with several columns (a MultiIndex)")
             other = other[0]
+        from ferrox.dataframe.series import Series
+
+        if isinstance(other, Series):
+            return self._set_index_series(other, bool(sorted))
         if not isinstance(other, str):
-            raise NotImplementedError("set_index with a Series or an array is not supported yet")
+            raise NotImplementedError(
+                "set_index with a pandas Series or an array is not supported; "
+                "use a ferrox Series over the same rows or a column name"
+            )
         if other not in self._core.columns():
             raise KeyError(f"None of ['{other}'] are in the columns")
         return self._plain(_core.set_index(self._core, other, bool(sorted), bool(drop)))
+
+    def _set_index_series(self, key: Series, sorted: bool) -> DataFrame:
+        """The values of ``key``, a Series over the same rows, as the index
+        under the Series' own name. It joins the frame under a name no
+        column has, so a column of the same name stays a column (pandas'
+        ``drop`` applies to column keys only)."""
+        columns = self._core.columns()
+        tmp, i = "__ferrox_index__", 0
+        while tmp in columns:
+            i += 1
+            tmp = f"__ferrox_index_{i}__"
+        with_key = self.assign(**{tmp: key})
+        core = _core.set_index(with_key._core, tmp, sorted, True)
+        return self._plain(core.with_index_names([key.name]))
 
     def reset_index(self, drop: bool = False, **kwargs: Any) -> DataFrame:
         """The index as the first column(s) (``index`` when unnamed) and a
