@@ -74,6 +74,66 @@ class StringMethods:
         """Substrings ``[start:stop]``."""
         return self._call("slice", start=start or 0, stop=stop)
 
+    def cat(
+        self,
+        others: Any = None,
+        sep: str | None = None,
+        na_rep: str | None = None,
+        join: str = "left",
+    ) -> Any:
+        """The strings joined with ``sep``: element-wise with ``others`` (a
+        Series, or a list of Series, over the same rows), or, without
+        ``others``, all values into one string (a lazy scalar). A missing
+        value makes its row missing, or is skipped in the one string,
+        unless ``na_rep`` stands in for it. The other Series have this
+        Series' rows, so every ``join`` gives the same rows.
+
+        Examples
+        --------
+        >>> import pandas as pd, ferrox.dataframe as dd
+        >>> df = dd.from_pandas(pd.DataFrame({"a": ["x", "y", None], "b": ["1", None, "3"]}))
+        >>> df.a.str.cat(df.b, sep="-", na_rep="?").compute().tolist()
+        ['x-1', 'y-?', '?-3']
+        >>> df.a.str.cat(sep=",").compute()
+        'x,y'
+        """
+        from ferrox.dataframe._collection import Scalar
+        from ferrox.dataframe.series import Series
+
+        if sep is None:
+            sep = ""
+        if not isinstance(sep, str):
+            raise TypeError(f"sep must be a string, not {type(sep).__name__}")
+        if join not in ("left", "right", "outer", "inner"):
+            raise ValueError(f"join must be 'left', 'right', 'outer' or 'inner', got {join!r}")
+        if isinstance(others, str):
+            raise ValueError("Did you mean to supply a `sep` keyword?")
+        if others is None:
+            values = self._s.dropna() if na_rep is None else self._s.fillna(na_rep)
+            total = (values + sep).sum() if sep else values.sum()
+            cut = len(sep)
+            return Scalar(total._core, lambda v: v[:-cut] if cut and v else v)
+        pieces = list(others) if isinstance(others, list | tuple) else [others]
+        for piece in pieces:
+            if not isinstance(piece, Series):
+                raise NotImplementedError(
+                    f"str.cat of a {type(piece).__name__}: pass a ferrox Series over the "
+                    "same rows, or a list of them"
+                )
+            if piece.dtype.kind not in "OU" and not isinstance(piece.dtype, pd.StringDtype):
+                kind = pd.api.types.infer_dtype(pd.Series([], dtype=piece.dtype))
+                raise TypeError(
+                    "Concatenation requires list-likes containing only strings (or "
+                    f"missing values). Offending values found in column {kind}"
+                )
+        pieces = [self._s, *pieces]
+        if na_rep is not None:
+            pieces = [piece.fillna(na_rep) for piece in pieces]
+        out = pieces[0]
+        for piece in pieces[1:]:
+            out = (out + sep + piece) if sep else (out + piece)
+        return out.rename(self._s.name)
+
     def __getitem__(self, key: Any) -> Series:
         if isinstance(key, slice) and key.step in (None, 1):
             return self.slice(key.start, key.stop)
